@@ -1,0 +1,47 @@
+"""Sizes with units: the one place that turns "12 GB" into bytes and back.
+
+GB, MB and TB are decimal (SI) and GiB, MiB, TiB binary, as in the rules file.
+"""
+import re
+
+UNITS = {
+    "B": 1,
+    "KB": 10 ** 3,
+    "MB": 10 ** 6,
+    "GB": 10 ** 9,
+    "TB": 10 ** 12,
+    "KiB": 2 ** 10,
+    "MiB": 2 ** 20,
+    "GiB": 2 ** 30,
+    "TiB": 2 ** 40,
+}
+
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$")
+
+
+def parse_size(text):
+    """Return the number of bytes in a size such as "12 GB" or "8151 MiB".
+
+    Raises ValueError naming what was expected.
+    """
+    match = _SIZE.match(str(text))
+    if not match or match.group(2) not in UNITS:
+        raise ValueError(
+            "expected a size such as '12 GB' (units: %s), got %r"
+            % (", ".join(UNITS), text)
+        )
+    return int(round(float(match.group(1)) * UNITS[match.group(2)]))
+
+
+def format_gb(num_bytes, digits=1):
+    """Format bytes in decimal GB, as the rules state sizes: 12000000000 -> '12 GB'."""
+    value = num_bytes / float(UNITS["GB"])
+    text = ("%." + str(digits) + "f") % value
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + " GB"
+
+
+def format_mib(num_bytes):
+    """Format bytes in MiB, as nvidia-smi prints VRAM: '8151 MiB'."""
+    return "%d MiB" % int(round(num_bytes / float(UNITS["MiB"])))

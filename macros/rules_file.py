@@ -1,0 +1,278 @@
+"""Load and validate the rules file: the one source of truth.
+
+`load_rules()` returns the rules as plain, JSON-able data, or raises
+`RulesError` whose every line names the file, the line, the key path and what
+was expected. It is used by the site build, the script build and the tests.
+"""
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from checks.units import parse_size
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RULES_PATH = PROJECT_ROOT / "rules" / "requirements.yaml"
+SCHEMA_PATH = PROJECT_ROOT / "rules" / "requirements.schema.json"
+
+
+class RulesError(Exception):
+    """The rules file cannot be used; `problems` lists (location, message)."""
+
+    def __init__(self, path, problems):
+        self.path = Path(path)
+        self.problems = problems
+        super().__init__("\n".join("%s: %s" % (where, what) for where, what in problems))
+
+
+def load_rules(path=RULES_PATH, schema_path=SCHEMA_PATH):
+    """Read, validate and return the rules at `path`."""
+    path = Path(path)
+    display = _display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulesError(path, [(display, "file not found: the site and the checker are built from it")])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulesError(path, [(display, "cannot read: %s" % exc)])
+
+    data, root_node = _parse_yaml(text, display, path)
+    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
+    problems = _schema_problems(data, schema, root_node, display)
+    if not problems:
+        problems = _semantic_problems(data, root_node, display)
+    if problems:
+        raise RulesError(path, problems)
+    _expand_templates(data)
+    return data
+
+
+def rules_by_id(rules):
+    return {rule["id"]: rule for rule in rules["rules"]}
+
+
+def families_by_id(rules):
+    return {family["id"]: family for family in rules["model_families"]}
+
+
+# --- YAML ------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys instead of keeping the last one."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None,
+                "duplicate key %r (first at line %d)" % (key, seen[key] + 1),
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _parse_yaml(text, display, path):
+    try:
+        root_node = yaml.compose(text, Loader=_StrictLoader)
+        data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = "%s:%d" % (display, mark.line + 1) if mark else display
+        problem = exc.problem or str(exc)
+        if exc.context and "duplicate" not in problem:
+            problem = "%s %s" % (exc.context, problem)
+        raise RulesError(path, [(where, "YAML syntax error: %s" % problem)])
+    except yaml.YAMLError as exc:
+        raise RulesError(path, [(display, "YAML syntax error: %s" % exc)])
+    if not isinstance(data, dict):
+        raise RulesError(path, [(display, "expected a mapping with schema_version, app, model_families and rules at the top")])
+    return data, root_node
+
+
+def _node_at(root, keys):
+    """The YAML node at a key path, or the deepest one that exists."""
+    node = root
+    for key in keys:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == key:
+                    child = value_node
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            child = node.value[key]
+        if child is None:
+            break
+        node = child
+    return node
+
+
+def _key_path(data, keys):
+    """rules[3](ram.total).values.min: readable, and names the rule by id."""
+    text, value = "", data
+    for key in keys:
+        if isinstance(key, int):
+            text += "[%d]" % key
+            try:
+                value = value[key]
+            except (IndexError, KeyError, TypeError):
+                value = None
+            if isinstance(value, dict) and isinstance(value.get("id"), str):
+                text += "(%s)" % value["id"]
+        else:
+            text += ("." if text else "") + str(key)
+            value = value.get(key) if isinstance(value, dict) else None
+    return text or "(top level)"
+
+
+def _where(display, root_node, data, keys):
+    node = _node_at(root_node, keys)
+    line = node.start_mark.line + 1 if node is not None else None
+    prefix = "%s:%d" % (display, line) if line else display
+    return "%s: %s" % (prefix, _key_path(data, keys))
+
+
+# --- schema ------------------------------------------------------------------
+
+_TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "a whole number",
+               "object": "a mapping", "array": "a list", "boolean": "true or false"}
+
+
+def _describe(value):
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return "%s %r" % (type(value).__name__.replace("str", "string").replace("int", "number"), value)
+
+
+def _friendly(error, schema):
+    validator, expected = error.validator, error.validator_value
+    if validator == "required":
+        missing = [key for key in expected if key not in (error.instance or {})]
+        return "missing key %s" % ", ".join(repr(key) for key in missing)
+    if validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = [key for key in error.instance if key not in allowed]
+        return "unknown key %s (allowed here: %s)" % (", ".join(repr(k) for k in extra), ", ".join(allowed))
+    if validator == "type":
+        return "expected %s, got %s" % (_TYPE_NAMES.get(expected, expected), _describe(error.instance))
+    if validator == "pattern":
+        if error.schema.get("pattern") == schema["$defs"]["size"]["pattern"]:
+            try:
+                parse_size(error.instance)
+            except ValueError as exc:
+                return str(exc)
+        return "expected text matching %s, got %r" % (expected, error.instance)
+    if validator == "enum":
+        return "expected one of %s, got %r" % (", ".join(repr(v) for v in expected), error.instance)
+    if validator == "const":
+        return "expected %r, got %r" % (expected, error.instance)
+    if validator in ("minItems", "minLength"):
+        return "must not be empty"
+    if validator == "uniqueItems":
+        return "has the same entry twice"
+    return error.message
+
+
+def _schema_problems(data, schema, root_node, display):
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for error in validator.iter_errors(data):
+        # if/then rules report through their leaves: the most specific messages.
+        for leaf in _leaves(error):
+            problem = (_where(display, root_node, data, list(leaf.absolute_path)), _friendly(leaf, schema))
+            if problem not in problems:
+                problems.append(problem)
+    return sorted(problems, key=lambda item: _line_of(item[0]))
+
+
+def _leaves(error):
+    if error.context:
+        for sub in error.context:
+            yield from _leaves(sub)
+    else:
+        yield error
+
+
+def _line_of(where):
+    match = re.search(r":(\d+):", where)
+    return int(match.group(1)) if match else 0
+
+
+# --- meaning -----------------------------------------------------------------
+
+
+def _semantic_problems(data, root_node, display):
+    problems = []
+
+    def problem(keys, message):
+        problems.append((_where(display, root_node, data, keys), message))
+
+    family_ids = {}
+    for index, family in enumerate(data["model_families"]):
+        if family["id"] in family_ids:
+            problem(["model_families", index, "id"],
+                    "duplicate model family id %r (also model_families[%d])" % (family["id"], family_ids[family["id"]]))
+        family_ids.setdefault(family["id"], index)
+
+    rule_ids = {}
+    for index, rule in enumerate(data["rules"]):
+        if rule["id"] in rule_ids:
+            problem(["rules", index, "id"],
+                    "duplicate rule id %r (also rules[%d]): ids are page anchors and must be unique" % (rule["id"], rule_ids[rule["id"]]))
+        rule_ids.setdefault(rule["id"], index)
+        for keys, value in _walk(rule.get("values", {}), ["rules", index, "values"]):
+            last = keys[-1]
+            if isinstance(last, str) and last.endswith("family") or last == "beefier_gpu_for":
+                if value not in family_ids:
+                    problem(keys, "refers to model family %r, which model_families does not define (known: %s)"
+                            % (value, ", ".join(sorted(family_ids))))
+            if last == "pattern":
+                try:
+                    re.compile(value)
+                except re.error as exc:
+                    problem(keys, "not a valid regular expression: %s" % exc)
+    return problems
+
+
+def _walk(value, keys):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _walk(item, keys + [key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, keys + [index])
+    else:
+        yield keys, value
+
+
+def _expand_templates(data):
+    """Fill {version} in the installer's values from its own version."""
+    for rule in data["rules"]:
+        values = rule["values"]
+        if "version" in values:
+            for key, value in values.items():
+                if isinstance(value, str) and key != "version":
+                    values[key] = value.replace("{version}", values["version"])
+
+
+def _display_path(path):
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

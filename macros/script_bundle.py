@@ -1,0 +1,163 @@
+"""Build the downloadable check.py: every module of checks/ and the rules, in one file.
+
+The modules are embedded as source text and imported through a small
+meta-path finder, so they keep their real package structure (relative
+imports, tracebacks with real line numbers) and are only compiled once the
+running Python is known to be new enough. The wrapper around them is plain
+old Python: on Python 3.0 to 3.7 (even 2.7) it still runs far enough to say
+which version it found and what is needed.
+
+The output is deterministic: the same sources and rules give the same bytes,
+so the sha256 printed on the site can be checked against a fresh build.
+"""
+import hashlib
+import json
+from pathlib import Path
+
+import checks
+from checks.findings import docs_url
+
+CHECKS_DIR = Path(checks.__file__).resolve().parent
+SCRIPT_NAME = "check.py"
+MIN_PYTHON = (3, 8)
+
+
+def package_modules(checks_dir=CHECKS_DIR):
+    """[(module name, is_package, source)] for every .py file of the checks package, sorted."""
+    modules = []
+    for path in sorted(checks_dir.rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        parts = list(path.relative_to(checks_dir.parent).with_suffix("").parts)
+        is_package = parts[-1] == "__init__"
+        if is_package:
+            parts = parts[:-1]
+        source = path.read_text(encoding="utf-8")
+        if "'''" in source:
+            raise ValueError("%s: contains ''' which the script embeds sources in; use \"\"\" instead" % path)
+        if source.endswith("\\"):
+            raise ValueError("%s: ends with a backslash" % path)
+        modules.append((".".join(parts), is_package, source))
+    return modules
+
+
+def build_script(rules, site_url, checks_dir=CHECKS_DIR):
+    """The text of check.py for these rules and this site URL."""
+    rules_json = json.dumps(rules, indent=1, ensure_ascii=False)
+    if "'''" in rules_json:
+        raise ValueError("the rules contain ''' which check.py cannot embed")
+    if not site_url.endswith("/"):
+        site_url += "/"
+    modules = package_modules(checks_dir)
+    version = checks.__version__
+    lines = [_HEADER.format(version=version, site_url=site_url)]
+    lines.append("SITE_URL = %r\n" % site_url)
+    lines.append("MIN_PYTHON = %r\n" % (MIN_PYTHON,))
+    python_rule = next(rule for rule in rules["rules"] if rule["id"] == "python.version")
+    lines.append("PYTHON_SUPPORTED = %r\n" % " or ".join(python_rule["values"]["supported"]))
+    lines.append("PYTHON_RECOMMENDED = %r\n" % python_rule["values"]["recommended"])
+    lines.append("PYTHON_DOCS = %r\n" % docs_url(site_url, python_rule["page"], python_rule["id"]))
+    lines.append("RULES_JSON = r'''%s'''\n" % rules_json)
+    lines.append("\n# name: (is_package, source) of every module of the checks package.\nSOURCES = {\n")
+    for name, is_package, source in modules:
+        lines.append("%r: (%r, r'''%s'''),\n\n" % (name, is_package, source))
+    lines.append("}\n")
+    lines.append(_RUNTIME)
+    return "".join(lines)
+
+
+def sha256_line(script_text):
+    """The content of check.py.sha256, in the format `sha256sum -c` reads."""
+    return "%s  %s\n" % (hashlib.sha256(script_text.encode("utf-8")).hexdigest(), SCRIPT_NAME)
+
+
+def write_script(site_dir, script_text):
+    """Write check.py and check.py.sha256 into the site root; return the script's path."""
+    site_dir = Path(site_dir)
+    site_dir.mkdir(parents=True, exist_ok=True)
+    script_path = site_dir / SCRIPT_NAME
+    # newline="" keeps \n on every OS, so the checksum is the same everywhere.
+    with open(script_path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(script_text)
+    with open(site_dir / (SCRIPT_NAME + ".sha256"), "w", encoding="utf-8", newline="") as handle:
+        handle.write(sha256_line(script_text))
+    return script_path
+
+
+_HEADER = '''#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+"""Check this machine against Invoke's system requirements (checker {version}).
+
+    curl -fsSL {site_url}check.py | python3 -
+    python3 check.py --help
+
+Built from the checks package and rules/requirements.yaml of the requirements
+site ({site_url}); do not edit by hand. It uses only the standard library,
+opens no network connection, writes no file and asks nothing. The one call
+that runs it is on the last line, so a download cut short runs nothing.
+"""
+import sys
+
+'''
+
+_RUNTIME = '''
+
+def _python_too_old():
+    """On a Python too old for the checker, say what was found and what is needed."""
+    found = ".".join(str(part) for part in sys.version_info[:3])
+    sys.stderr.write(
+        "[X] This is Python %s (%s).\\n"
+        "    The checker needs Python %d.%d or newer, and Invoke needs Python %s.\\n"
+        "    Install a supported Python and run the check with it, e.g. python%s check.py\\n"
+        "    More: %s\\n"
+        % (found, sys.executable, MIN_PYTHON[0], MIN_PYTHON[1], PYTHON_SUPPORTED,
+           PYTHON_RECOMMENDED, PYTHON_DOCS)
+    )
+    return 1
+
+
+def _install_embedded_modules():
+    """Make `import checks...` load the modules embedded above."""
+    import importlib.abc
+    import importlib.util
+    import linecache
+
+    class EmbeddedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        def find_spec(self, fullname, path=None, target=None):
+            if fullname in SOURCES or fullname == "checks._embedded":
+                is_package = SOURCES.get(fullname, (False, ""))[0]
+                return importlib.util.spec_from_loader(fullname, self, is_package=is_package)
+            return None
+
+        def create_module(self, spec):
+            return None
+
+        def exec_module(self, module):
+            name = module.__name__
+            if name == "checks._embedded":
+                module.RULES_JSON = RULES_JSON
+                module.SITE_URL = SITE_URL
+                return
+            is_package, source = SOURCES[name]
+            filename = "check.py/" + name.replace(".", "/") + ("/__init__.py" if is_package else ".py")
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            module.__file__ = filename
+            exec(compile(source, filename, "exec"), module.__dict__)
+
+    # A `checks` package imported earlier in this process (not ours) must not shadow the embedded one.
+    for name in [key for key in sys.modules if key == "checks" or key.startswith("checks.")]:
+        if not str(getattr(sys.modules[name], "__file__", "")).startswith("check.py/"):
+            del sys.modules[name]
+    sys.meta_path.insert(0, EmbeddedModules())
+
+
+def main(argv=None):
+    if sys.version_info < MIN_PYTHON:
+        return _python_too_old()
+    _install_embedded_modules()
+    from checks.cli import main as run_checks
+    return run_checks(sys.argv[1:] if argv is None else argv)
+
+
+if __name__ == "__main__": sys.exit(main())
+'''

@@ -1,0 +1,79 @@
+"""The downloadable check.py: built deterministically, one file, every module embedded."""
+import ast
+import hashlib
+import subprocess
+
+from macros.script_bundle import build_script, package_modules, sha256_line
+
+from .conftest import SITE_URL
+
+
+def test_build_is_deterministic(rules):
+    assert build_script(rules, SITE_URL) == build_script(rules, SITE_URL)
+
+
+def test_every_module_of_the_package_is_embedded(script_text):
+    tree = ast.parse(script_text)
+    sources = next(node.value for node in tree.body
+                   if isinstance(node, ast.Assign) and node.targets[0].id == "SOURCES")
+    embedded = {key.value for key in sources.keys}
+    assert embedded == {name for name, _, _ in package_modules()}
+    assert {"checks", "checks.cli", "checks.units"} <= embedded
+
+
+def test_rules_are_embedded_as_data(script_text, rules):
+    import json
+    tree = ast.parse(script_text)
+    rules_json = next(node.value.value for node in tree.body
+                      if isinstance(node, ast.Assign) and node.targets[0].id == "RULES_JSON")
+    assert json.loads(rules_json) == rules
+
+
+def test_the_only_call_at_top_level_is_main_on_the_last_line(script_text):
+    tree = ast.parse(script_text)
+    last_line = script_text.rstrip("\n").splitlines()[-1]
+    assert "main()" in last_line
+    for node in tree.body[:-1]:
+        assert isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef, ast.Expr)), ast.dump(node)[:80]
+        if isinstance(node, ast.Expr):  # only the docstring
+            assert isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+        if isinstance(node, ast.Assign):
+            assert not any(isinstance(sub, ast.Call) for sub in ast.walk(node.value))
+
+
+def test_imports_only_the_standard_library(script_text):
+    import sys
+    stdlib = set(sys.stdlib_module_names)
+    for name, _, source in package_modules():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                roots = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                roots = [node.module.split(".")[0]]
+            else:
+                continue
+            for root in roots:
+                if name == "checks.rules_source" and root == "macros":
+                    continue  # the checkout-only fallback; the built script has embedded rules
+                assert root in stdlib or root in ("checks", "psutil", "js", "pyodide"), "%s imports %s" % (name, root)
+
+
+def test_sha256_file_verifies_with_sha256sum(script_path):
+    result = subprocess.run(["sha256sum", "-c", "check.py.sha256"], cwd=str(script_path.parent),
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "check.py: OK"
+
+
+def test_sha256_line_matches_the_text(script_text):
+    digest = hashlib.sha256(script_text.encode("utf-8")).hexdigest()
+    assert sha256_line(script_text) == digest + "  check.py\n"
+
+
+def test_a_triple_quote_in_a_module_is_refused(tmp_path):
+    import pytest
+    package = tmp_path / "checks"
+    package.mkdir()
+    (package / "__init__.py").write_text("x = '''oops'''\n")
+    with pytest.raises(ValueError, match="'''"):
+        package_modules(package)

@@ -35,7 +35,7 @@ verify: setup
 	$(PY) -m tools.verify
 
 bench: setup
-	$(PY) -m tools.bench
+	$(PY) -m tools.bench $(BENCH)
 
 clean:
 	rm -rf site .pytest_cache

@@ -1,0 +1,27 @@
+"""`make bench`: every benchmark of the project, one after the other.
+
+    python -m tools.bench            # all
+    python -m tools.bench check site # some
+"""
+import importlib
+import sys
+
+BENCHES = {
+    "check": "tools.bench_check",      # check.py --json vs a bare interpreter start
+    "site": "tools.bench_site",        # whole-site build time
+    "verify": "tools.bench_verify",    # the whole docs verification
+    "browser": "tools.bench_browser",  # click-to-verdict in headless Chromium
+}
+
+
+def main(argv=None):
+    names = (argv if argv is not None else sys.argv[1:]) or list(BENCHES)
+    for name in names:
+        if name not in BENCHES:
+            sys.exit("unknown benchmark %r; choose from %s" % (name, ", ".join(BENCHES)))
+        print("== %s" % name, flush=True)
+        importlib.import_module(BENCHES[name]).main([])
+
+
+if __name__ == "__main__":
+    main()

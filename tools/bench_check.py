@@ -1,0 +1,76 @@
+"""Benchmark: whole-process time and peak memory of `python check.py --json`.
+
+Paired in the same run against the floor of starting the same interpreter and
+importing what the checker imports (`python -I -c "import json, subprocess,
+platform, shutil, argparse, ctypes, re, os"`). Runs alternate so that both
+see the same machine state. Targets: median at most 1.5x the floor, peak RSS
+under 25 MB when no GPU tool is installed.
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+FLOOR = ["-I", "-c", "import json, subprocess, platform, shutil, argparse, ctypes, re, os"]
+
+# Runs one command and prints its wall time and the child's peak RSS, from a fresh process
+# so that ru_maxrss belongs to that command alone.
+_MEASURE = r"""
+import resource, subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def measure(python, args):
+    out = subprocess.run([python, "-c", _MEASURE, python] + args, capture_output=True, text=True, check=True)
+    seconds, max_rss_kib = out.stdout.split()
+    return float(seconds), int(max_rss_kib) * 1024
+
+
+def build_script(directory):
+    from macros.rules_file import load_rules
+    from macros.script_bundle import build_script as build, write_script
+    from checks.rules_source import _site_url
+    return write_script(directory, build(load_rules(), _site_url(str(ROOT / "mkdocs.yml"))))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--python", default=sys.executable, help="interpreter to run both commands with")
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as directory:
+        script = str(build_script(directory))
+        measure(options.python, [script, "--json"])  # warm the OS file cache once
+        check, floor = [], []
+        for _ in range(options.runs):
+            check.append(measure(options.python, [script, "--json"]))
+            floor.append(measure(options.python, FLOOR))
+    check_median = statistics.median(t for t, _ in check)
+    floor_median = statistics.median(t for t, _ in floor)
+    result = {
+        "runs": options.runs,
+        "python": options.python,
+        "check_median_s": round(check_median, 4),
+        "floor_median_s": round(floor_median, 4),
+        "ratio": round(check_median / floor_median, 2),
+        "check_peak_rss_mb": round(max(rss for _, rss in check) / 1e6, 1),
+        "floor_peak_rss_mb": round(max(rss for _, rss in floor) / 1e6, 1),
+    }
+    print("check.py --json: median %.3f s vs floor %.3f s = %.2fx (target <= 1.5x); peak RSS %.1f MB (target < 25 MB)"
+          % (check_median, floor_median, result["ratio"], result["check_peak_rss_mb"]))
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()

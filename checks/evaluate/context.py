@@ -1,0 +1,82 @@
+"""What every check needs: its rule, the facts, and a way to say a finding.
+
+A `Check` wraps one rule and the facts for one run, and builds findings that
+carry the rule's title and a link to the rule on the site.
+"""
+from ..findings import finding
+
+BROWSER_CANNOT_TELL = "A browser can't tell this: run the script for the full check"
+NOT_MEASURED = "The checker could not measure this"
+
+
+def docs_url(site_url, page, rule_id):
+    """site_url + the page's URL + "#" + rule id ("requirements.md" -> "requirements/")."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    path = page[:-len(".md")] if page.endswith(".md") else page
+    if path == "index":
+        path = ""
+    elif path.endswith("/index"):
+        path = path[:-len("index")]
+    else:
+        path += "/"
+    return "%s%s#%s" % (base, path, rule_id)
+
+
+def script_command(site_url):
+    """The one-line command that runs the full check from the site."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    return "curl -fsSL %scheck.py | python3 -" % base
+
+
+class Check(object):
+    """One rule evaluated against one machine's facts."""
+
+    def __init__(self, rule, facts, rules, site_url):
+        self.rule = rule
+        self.values = rule.get("values", {})
+        self.facts = facts
+        self.rules = rules
+        self.site_url = site_url
+
+    @property
+    def from_browser(self):
+        return self.facts.get("origin") == "browser"
+
+    def rule_values(self, rule_id):
+        """The values of another rule (checks may share a setting)."""
+        for rule in self.rules["rules"]:
+            if rule["id"] == rule_id:
+                return rule.get("values", {})
+        return {}
+
+    def result(self, status, detail, fix=None):
+        return finding(self.rule["id"], status, self.rule["title"], detail, fix,
+                       docs_url(self.site_url, self.rule["page"], self.rule["id"]))
+
+    def passed(self, detail):
+        return self.result("pass", detail)
+
+    def failed(self, detail, fix=None):
+        return self.result("fail", detail, fix if fix is not None else self.rule["fix"])
+
+    def with_status(self, status, detail, fix=None):
+        """A finding whose status the rules chose (pass gets no fix)."""
+        if status == "pass":
+            return self.passed(detail)
+        return self.result(status, detail, fix if fix is not None else self.rule["fix"])
+
+    def unknown(self, *paths):
+        """An `unknown` finding saying why the fact at one of `paths` is missing."""
+        reason = self.why_unknown(*paths)
+        if self.from_browser:
+            return self.result("unknown", reason, script_command(self.site_url))
+        return self.result("unknown", reason)
+
+    def why_unknown(self, *paths):
+        reasons = self.facts.get("unknown") or {}
+        for path in paths:
+            if reasons.get(path):
+                return reasons[path]
+        if self.from_browser:
+            return BROWSER_CANNOT_TELL
+        return NOT_MEASURED

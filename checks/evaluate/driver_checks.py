@@ -1,0 +1,91 @@
+"""driver.nvidia and driver.amd."""
+
+
+def known_failure(check, nvidia_smi):
+    """The rules' failure entry that this nvidia-smi failure is, or None."""
+    failures = check.values["failures"]
+    for failure in failures:
+        if failure["id"] == nvidia_smi.get("failure"):
+            return failure
+    message = (nvidia_smi.get("message") or "").lower()
+    for failure in failures:
+        if failure["match"].lower() in message:
+            return failure
+    return None
+
+
+def install_fix(check):
+    fix = "%s %s" % (check.rule["fix"], check.values["install_url"])
+    if (check.facts.get("os") or {}).get("system") == "Linux" and check.values.get("container_runtime_url"):
+        fix += " Or run Invoke in a container with the NVIDIA Container Runtime: %s" % check.values["container_runtime_url"]
+    return fix
+
+
+def versions(gpus, *keys):
+    for gpu in gpus:
+        if all(gpu.get(key) for key in keys):
+            return [gpu[key] for key in keys]
+    return None
+
+
+def check_nvidia(check):
+    tool = check.values["tool"]
+    nvidia_smi = check.facts.get("nvidia_smi") or {}
+    status = nvidia_smi.get("status")
+    gpus = [gpu for gpu in check.facts.get("gpus") or [] if gpu.get("vendor") == "nvidia"]
+    on_bus = (check.facts.get("gpu_hardware") or {}).get("nvidia")
+    if status in ("failed", "timeout"):
+        failure = known_failure(check, nvidia_smi)
+        message = (nvidia_smi.get("message") or "").strip()
+        if failure:
+            detail = "%s: %s" % (failure["title"], message) if message else failure["title"]
+            return check.failed(detail, failure["fix"])
+        detail = "%s %s" % (tool, "timed out" if status == "timeout" else "failed")
+        if message:
+            detail += ": " + message
+        return check.failed(detail, install_fix(check))
+    if status == "ok" or (status == "not-run" and gpus):
+        found = versions(gpus, "driver_version", "cuda_version")
+        if found:
+            return check.passed("Driver %s, CUDA %s." % tuple(found))
+        if status == "ok":
+            return check.failed("%s runs but shows no driver and CUDA versions." % tool, install_fix(check))
+    if status == "missing":
+        if on_bus or gpus:
+            return check.failed("An NVIDIA GPU is installed but %s was not found: the driver is missing." % tool,
+                                install_fix(check))
+        return check.passed("No NVIDIA GPU: not needed.")
+    if on_bus is False and not gpus and not check.from_browser:
+        return check.passed("No NVIDIA GPU: not needed.")
+    return check.unknown("nvidia_smi.status", "nvidia_smi")
+
+
+def check_amd(check):
+    tool = check.values["tool"]
+    has_amd = any(gpu.get("vendor") == "amd" for gpu in check.facts.get("gpus") or []) \
+        or (check.facts.get("gpu_hardware") or {}).get("amd")
+    if not has_amd:
+        if check.from_browser and not check.facts.get("gpus"):
+            return check.unknown("gpus")
+        return check.passed("No AMD GPU: not needed.")
+    system = (check.facts.get("os") or {}).get("system")
+    if system is None:
+        return check.unknown("os.system")
+    if system.lower() not in check.values["platforms"]:
+        return check.failed("An AMD GPU on %s: ROCm, which Invoke needs for it, is Linux only." % system,
+                            "Use Linux for this GPU, or run Invoke on the CPU (much slower).")
+    rocm_smi = check.facts.get("rocm_smi") or {}
+    fix = "%s %s Or use the ROCm Docker images: %s" % (check.rule["fix"], check.values["install_url"],
+                                                        check.values["docker_url"])
+    status = rocm_smi.get("status")
+    if status == "ok":
+        if rocm_smi.get("driver_version") and rocm_smi.get("rocm_version"):
+            return check.passed("Driver %s, ROCm %s." % (rocm_smi["driver_version"], rocm_smi["rocm_version"]))
+        return check.failed("%s runs but shows no driver and ROCm versions." % tool, fix)
+    if status == "missing":
+        return check.failed("An AMD GPU is installed but %s was not found: ROCm is missing." % tool, fix)
+    if status in ("failed", "timeout"):
+        message = (rocm_smi.get("message") or "").strip()
+        return check.failed("%s %s%s" % (tool, "timed out" if status == "timeout" else "failed",
+                                         ": " + message if message else "."), fix)
+    return check.unknown("rocm_smi.status", "rocm_smi")

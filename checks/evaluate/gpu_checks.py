@@ -1,0 +1,94 @@
+"""gpu.dedicated, gpu.vram and gpu.problematic."""
+from ..units import format_gb, format_mib, parse_size
+from . import gpus as gpu_facts
+
+
+def families_by_size(rules):
+    """[(family, min_vram bytes)] from the smallest requirement to the largest."""
+    sized = [(family, parse_size(family["min_vram"])) for family in rules["model_families"]]
+    return sorted(sized, key=lambda item: item[1])
+
+
+def describe_vram(gpu, vram, estimate, share):
+    if estimate and gpu.get("vendor") == "apple":
+        return "%s can use about %s (an estimate: Apple Silicon shares RAM with its GPU, " \
+               "and Metal can use roughly %d%% of it)" % (gpu["name"], format_gb(vram), round(share * 100))
+    if estimate:
+        return "%s has about %s (an estimate)" % (gpu["name"], format_gb(vram))
+    return "%s has %s (%s)" % (gpu["name"], format_gb(vram), format_mib(vram))
+
+
+def mig_note(gpu):
+    if gpu.get("mig"):
+        return " MIG is on: memory.total is the whole card, and a MIG slice has less."
+    return ""
+
+
+def gpus_not_known(check):
+    """True when the facts list no GPU because nothing could look (a browser, a failed probe)."""
+    return not check.facts.get("gpus") and (check.from_browser or "gpus" in (check.facts.get("unknown") or {}))
+
+
+def check_dedicated(check):
+    found = gpu_facts.dedicated_gpus(check.facts)
+    if found:
+        return check.passed(", ".join(gpu["name"] for gpu in found))
+    if gpus_not_known(check):
+        return check.unknown("gpus")
+    others = [gpu["name"] for gpu in check.facts.get("gpus") or []]
+    seen = " (found: %s)" % ", ".join(others) if others else ""
+    detail = "No dedicated GPU%s. Invoke falls back to running on the CPU, which works but is much slower." % seen
+    return check.with_status(check.values["without_gpu"], detail)
+
+
+def check_vram(check):
+    share = check.values["apple_unified_share"]
+    gpu, vram, estimate = gpu_facts.best_gpu(check.facts, share)
+    if gpu is None:
+        if gpus_not_known(check):
+            return check.unknown("gpus")
+        status = check.rule_values("gpu.dedicated").get("without_gpu", "warn")
+        return check.with_status(status, "No dedicated GPU: the models run on the CPU, much slower.")
+    if vram is None:
+        index = (check.facts.get("gpus") or []).index(gpu)
+        return check.unknown("gpus[%d].vram_bytes" % index, "gpus.vram_bytes")
+
+    sized = families_by_size(check.rules)
+    holds = ["%s (%s)" % (family["name"], family["min_vram"]) for family, need in sized if vram >= need]
+    misses = ["%s (%s)" % (family["name"], family["min_vram"]) for family, need in sized if vram < need]
+    parts = [describe_vram(gpu, vram, estimate, share)]
+    if holds:
+        parts.append("enough for " + ", ".join(holds))
+    if misses:
+        parts.append("not enough for " + ", ".join(misses))
+    detail = "; ".join(parts) + "." + mig_note(gpu)
+    if not holds:
+        return check.failed(detail)
+    if misses:
+        return check.result("warn", detail, check.rule["fix"])
+    return check.passed(detail)
+
+
+def check_problematic(check):
+    nvidia = [gpu for gpu in check.facts.get("gpus") or [] if gpu.get("vendor") == "nvidia"]
+    if not nvidia:
+        if check.from_browser and not check.facts.get("gpus"):
+            return check.unknown("gpus")
+        return check.passed("No NVIDIA GPU.")
+    problems, unreadable = [], []
+    for gpu in nvidia:
+        verdict, series, reason = gpu_facts.classify(gpu, check.values)
+        if verdict == gpu_facts.PROBLEMATIC:
+            text = "%s is in the %s." % (gpu["name"], series)
+            problems.append(text + (" " + reason if reason else ""))
+        elif verdict == gpu_facts.CANNOT_TELL:
+            unreadable.append(gpu["name"])
+    if problems:
+        detail = " ".join(problems) + " " + check.rule["why"]
+        return check.with_status(check.values["status"], detail)
+    if unreadable:
+        tool = check.rule_values("driver.nvidia").get("tool", "nvidia-smi")
+        detail = "The GPU name was cut off before its model (%s): the series can't be told." % ", ".join(unreadable)
+        return check.result("unknown", detail, "Run %s --query-gpu=name --format=csv to see the full name." % tool)
+    names = ", ".join(gpu["name"] for gpu in nvidia)
+    return check.passed("%s: not in a problematic series." % names)

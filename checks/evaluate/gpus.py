@@ -1,0 +1,79 @@
+"""Which GPUs Invoke can use, how much memory they offer, and which are problematic.
+
+Shared by the GPU checks and the model verdicts.
+"""
+import re
+
+# The vendors with a torch backend Invoke installs: CUDA, ROCm and Metal (MPS).
+DEDICATED_VENDORS = ("nvidia", "amd", "apple")
+
+PROBLEMATIC = "problematic"
+NOT_PROBLEMATIC = "fine"
+CANNOT_TELL = "cannot-tell"
+
+_TRUNCATION_MARKS = ("...", "\u2026")
+_MODEL_NUMBER = re.compile(r"\d{3,}")
+
+
+def dedicated_gpus(facts):
+    return [gpu for gpu in facts.get("gpus") or [] if gpu.get("vendor") in DEDICATED_VENDORS]
+
+
+def usable_vram(gpu, facts, apple_unified_share):
+    """(bytes or None, is_estimate) for one GPU.
+
+    Apple Silicon shares RAM with its GPU: the rules' share of RAM is an estimate.
+    """
+    if gpu.get("vendor") == "apple":
+        ram = (facts.get("ram") or {}).get("total_bytes")
+        if ram:
+            return int(ram * apple_unified_share), True
+    return gpu.get("vram_bytes"), bool(gpu.get("vram_is_estimate"))
+
+
+def best_gpu(facts, apple_unified_share):
+    """(gpu, vram bytes or None, is_estimate) of the dedicated GPU with the most memory.
+
+    gpu is None when the machine has no dedicated GPU.
+    """
+    best = (None, None, False)
+    for gpu in dedicated_gpus(facts):
+        vram, estimate = usable_vram(gpu, facts, apple_unified_share)
+        if best[0] is None or (vram is not None and (best[1] is None or vram > best[1])):
+            best = (gpu, vram, estimate)
+    return best
+
+
+def is_truncated(gpu):
+    name = gpu.get("name") or ""
+    return bool(gpu.get("name_truncated")) or name.rstrip().endswith(_TRUNCATION_MARKS)
+
+
+def classify(gpu, problematic_values):
+    """(verdict, series name or None, reason or None) for one NVIDIA GPU.
+
+    verdict is PROBLEMATIC, NOT_PROBLEMATIC or CANNOT_TELL (a name cut off
+    before its model number).
+    """
+    name = gpu.get("name") or ""
+    for series in problematic_values["series"]:
+        if re.search(series["pattern"], name, re.IGNORECASE):
+            return PROBLEMATIC, series["name"], None
+    same_flaw = problematic_values["same_flaw"]
+    if gpu.get("compute_capability") in same_flaw["compute_capabilities"] or \
+            re.search(same_flaw["pattern"], name, re.IGNORECASE):
+        return PROBLEMATIC, same_flaw["name"], same_flaw["reason"]
+    if is_truncated(gpu) and not _MODEL_NUMBER.search(name):
+        return CANNOT_TELL, None, None
+    return NOT_PROBLEMATIC, None, None
+
+
+def problematic_gpus(facts, problematic_values):
+    """[(gpu, series name, reason)] for the NVIDIA GPUs of a problematic series."""
+    found = []
+    for gpu in facts.get("gpus") or []:
+        if gpu.get("vendor") == "nvidia":
+            verdict, series, reason = classify(gpu, problematic_values)
+            if verdict == PROBLEMATIC:
+                found.append((gpu, series, reason))
+    return found

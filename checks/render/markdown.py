@@ -1,0 +1,58 @@
+"""A Markdown block to paste into a bug report: findings, models and the key facts."""
+from ..units import format_gb
+
+MARKS = {"pass": "\u2705 pass", "warn": "\u26a0\ufe0f warn", "fail": "\u274c fail",
+         "unknown": "\u2754 unknown", "error": "\U0001f4a5 error"}
+
+
+def cell(text):
+    return (text or "").replace("|", "\\|").replace("\n", " ").strip()
+
+
+def size(num_bytes):
+    return format_gb(num_bytes) if num_bytes is not None else "unknown"
+
+
+def key_facts(facts):
+    os_facts = facts.get("os") or {}
+    distro = (os_facts.get("distro") or {}).get("pretty_name")
+    system = " ".join(part for part in (os_facts.get("system"), os_facts.get("release"),
+                                        os_facts.get("machine")) if part) or "unknown"
+    if distro:
+        system += " (%s)" % distro
+    python = facts.get("python") or {}
+    gpus = ["%s (%s)" % (gpu.get("name"), size(gpu.get("vram_bytes"))) for gpu in facts.get("gpus") or []]
+    nvidia_smi = facts.get("nvidia_smi") or {}
+    disk = facts.get("disk") or {}
+    temp = facts.get("temp") or {}
+    rows = [
+        ("Facts from", facts.get("origin")),
+        ("OS", system),
+        ("Python", " ".join(str(part) for part in (python.get("version"), python.get("executable")) if part) or "unknown"),
+        ("RAM", size((facts.get("ram") or {}).get("total_bytes"))),
+        ("GPUs", ", ".join(gpus) or "none found"),
+        ("nvidia-smi", nvidia_smi.get("status")),
+        ("Disk free", "%s at %s" % (size(disk.get("free_bytes")), disk.get("measured_path"))),
+        ("Temp", "%s (%s), %s free" % (temp.get("path"), temp.get("fs_type") or "file system unknown",
+                                        size(temp.get("free_bytes")))),
+    ]
+    return rows
+
+
+def render_markdown(report):
+    summary = report["summary"]
+    counts = ", ".join("%d %s" % (summary[status], status)
+                       for status in ("pass", "warn", "fail", "unknown", "error") if summary[status])
+    lines = ["<details><summary>Invoke system check: <b>%s</b> (%s)</summary>" % (summary["verdict"], counts),
+             "", "| Result | Check | Detail |", "|---|---|---|"]
+    for item in report["findings"]:
+        lines.append("| %s | %s | %s |" % (MARKS[item["status"]], cell(item["title"]), cell(item["detail"])))
+    lines.extend(["", "| Result | Model | Reason |", "|---|---|---|"])
+    for model in report["models"]:
+        lines.append("| %s | %s | %s |" % (MARKS[model["status"]], cell(model["name"]), cell(model["reason"])))
+    lines.extend(["", "| Fact | Value |", "|---|---|"])
+    for name, value in key_facts(report["facts"]):
+        lines.append("| %s | %s |" % (name, cell(str(value))))
+    lines.extend(["", "Checker %s, rules %s." % (report["checker"]["version"], report["checker"]["rules_version"]),
+                  "</details>", ""])
+    return "\n".join(lines)

@@ -24,8 +24,8 @@ CHECKS = {
     "driver.amd": driver_checks.check_amd,
 }
 
-# The facts sections each check reads: a probe error there makes its finding an error.
-SECTIONS = {
+# The facts section each check stands on: a probe error there makes its finding an error.
+ERROR_SECTIONS = {
     "gpu.dedicated": ("gpus",),
     "gpu.vram": ("gpus", "ram"),
     "gpu.problematic": ("gpus",),
@@ -38,6 +38,27 @@ SECTIONS = {
     "driver.nvidia": ("nvidia_smi",),
     "driver.amd": ("rocm_smi",),
 }
+
+
+# Every facts section each check reads: what the probes must gather for it.
+READS = {
+    "gpu.dedicated": ("os", "gpus"),
+    "gpu.vram": ("os", "gpus", "ram"),
+    "gpu.problematic": ("os", "gpus"),
+    "ram.total": ("os", "ram"),
+    "disk.ssd": ("os", "disk"),
+    "disk.free": ("os", "gpus", "disk"),
+    "tmp.space": ("os", "temp"),
+    "python.version": ("os", "python"),
+    "libs.opencv": ("os", "libs"),
+    "driver.nvidia": ("os", "gpus", "nvidia_smi"),
+    "driver.amd": ("os", "gpus", "rocm_smi"),
+}
+
+
+def sections_for(rule_ids):
+    """The facts sections the probes must gather to check `rule_ids`."""
+    return sorted(set(section for rule_id in rule_ids for section in READS.get(rule_id, ())))
 
 
 def checked_rules(rules):
@@ -65,7 +86,7 @@ def run_one(check):
     """One check's finding; a probe error or an exception becomes an `error` finding."""
     rule_id = check.rule["id"]
     probe_errors = check.facts.get("probe_errors") or {}
-    for section in SECTIONS.get(rule_id, ()):
+    for section in ERROR_SECTIONS.get(rule_id, ()):
         if probe_errors.get(section):
             return check.result("error", "The %s probe failed: %s" % (section, probe_errors[section]))
     function = CHECKS.get(rule_id)

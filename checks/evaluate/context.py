@@ -6,7 +6,7 @@ carry the rule's title and a link to the rule on the site.
 from ..findings import finding
 
 BROWSER_CANNOT_TELL = "A browser can't tell this: run the script for the full check"
-NOT_MEASURED = "The checker could not measure this"
+NOT_MEASURED = "Not measured: the facts do not say (%s)."
 
 
 def docs_url(site_url, page, rule_id):
@@ -79,4 +79,4 @@ class Check(object):
                 return reasons[path]
         if self.from_browser:
             return BROWSER_CANNOT_TELL
-        return NOT_MEASURED
+        return NOT_MEASURED % paths[0] if paths else NOT_MEASURED % self.rule["id"]

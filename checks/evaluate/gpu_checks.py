@@ -47,8 +47,9 @@ def check_vram(check):
     if gpu is None:
         if gpus_not_known(check):
             return check.unknown("gpus")
-        status = check.rule_values("gpu.dedicated").get("without_gpu", "warn")
-        return check.with_status(status, "No dedicated GPU: the models run on the CPU, much slower.")
+        dedicated = check.rule_values("gpu.dedicated")
+        return check.with_status(dedicated["without_gpu"], "No dedicated GPU: the models run on the CPU, much slower.",
+                                 "Use a GPU with enough VRAM for the models you use.")
     if vram is None:
         index = (check.facts.get("gpus") or []).index(gpu)
         return check.unknown("gpus[%d].vram_bytes" % index, "gpus.vram_bytes")

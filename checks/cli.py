@@ -1,0 +1,170 @@
+"""The command line: probe this machine (or read saved facts), evaluate, print.
+
+Exit codes: 0 nothing failed (warnings allowed), 1 a requirement failed,
+2 bad usage or unreadable input.
+"""
+import argparse
+import json
+import os
+import sys
+
+from . import __version__
+from .findings import EXIT_USAGE
+
+PROG = "check.py"
+
+
+class UsageError(Exception):
+    """Bad usage or unreadable input: one line for the user, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError("%s (see --help)" % message)
+
+
+def build_parser(prog=PROG):
+    parser = _Parser(
+        prog=prog,
+        description="Check this machine against Invoke's system requirements: GPU and VRAM, "
+                    "RAM, disk, temporary directory, Python, system libraries and drivers. "
+                    "It changes nothing: no network, no writes, no prompts.",
+        epilog="Exit status: 0 when nothing failed (warnings allowed), 1 when a requirement "
+               "failed, 2 on bad usage or unreadable input.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show every finding's detail and link, passed ones included")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true",
+                        help="print the whole report (facts, findings, models, summary) as JSON; "
+                             "save it to check again later with --facts")
+    output.add_argument("--markdown", action="store_true",
+                        help="print a Markdown block to paste into a bug report")
+    parser.add_argument("--facts", metavar="FILE",
+                        help="evaluate saved facts, or a whole --json report, instead of probing "
+                             "this machine ('-' reads standard input)")
+    parser.add_argument("--nvidia-smi", metavar="FILE", dest="nvidia_smi",
+                        help="use a saved nvidia-smi output (the plain table or --format=csv) "
+                             "instead of running nvidia-smi; the rest of this machine is still "
+                             "probed ('-' reads standard input)")
+    parser.add_argument("--only", metavar="IDS",
+                        help="run only these checks: comma-separated ids, as --list-checks shows them")
+    parser.add_argument("--list-checks", action="store_true",
+                        help="list the checks (id and title) and exit")
+    parser.add_argument("--install-dir", metavar="PATH",
+                        help="where Invoke is or will be installed: the disk checks measure there "
+                             "(default: the app's root variable, or its default folder)")
+    parser.add_argument("--version", action="version", version="%(prog)s " + __version__,
+                        help="print the checker's version and exit")
+    return parser
+
+
+def main(argv=None):
+    """Run the command line; return the exit code."""
+    try:
+        return run(argv)
+    except UsageError as exc:
+        return say_error(str(exc))
+    except SystemExit as exc:          # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:           # a crash must still be one line, never a traceback
+        return say_error("unexpected error: %s: %s (please report it)" % (type(exc).__name__, exc))
+
+
+def say_error(message):
+    sys.stderr.write("%s: error: %s\n" % (PROG, " ".join(str(message).split())))
+    return EXIT_USAGE
+
+
+def run(argv):
+    args = build_parser().parse_args(argv)
+    if args.facts and args.nvidia_smi:
+        raise UsageError("--nvidia-smi applies to a probe of this machine, not to saved --facts")
+    if args.facts == "-" and args.nvidia_smi == "-":
+        raise UsageError("only one input can be read from standard input")
+
+    from .evaluate import checked_rules, evaluate, sections_for
+    rules, site_url = load_rules()
+    checks = [rule["id"] for rule in checked_rules(rules)]
+    if args.list_checks:
+        width = max(len(rule_id) for rule_id in checks)
+        for rule in checked_rules(rules):
+            sys.stdout.write("%s  %s\n" % (rule["id"].ljust(width), rule["title"]))
+        return 0
+    only = parse_only(args.only, checks)
+
+    if args.facts:
+        facts = saved_facts(args.facts)
+    else:
+        nvidia_smi_text = read_text(args.nvidia_smi, "--nvidia-smi") if args.nvidia_smi else None
+        facts = gather_facts(install_dir=args.install_dir, nvidia_smi_text=nvidia_smi_text,
+                             only_sections=sections_for(only) if only else None)
+
+    report = evaluate(facts, rules, site_url, only=only)
+    write_report(report, args)
+    return report["summary"]["exit_code"]
+
+
+def load_rules():
+    from .rules_source import load
+    return load()
+
+
+def gather_facts(**options):
+    from .probes import gather_facts as probe
+    return probe(**options)
+
+
+def parse_only(text, known):
+    if text is None:
+        return None
+    wanted = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [rule_id for rule_id in wanted if rule_id not in known]
+    if unknown or not wanted:
+        raise UsageError("--only: unknown check id %s (known: %s)"
+                         % (", ".join(repr(rule_id) for rule_id in unknown) or "''", ", ".join(known)))
+    return wanted
+
+
+def read_text(path, option):
+    """The text of `path` ('-' is standard input), decoded leniently (nvidia-smi may print a code page)."""
+    try:
+        if path == "-":
+            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            data = stream.read()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except (OSError, IOError) as exc:
+        raise UsageError("%s %s: cannot read: %s" % (option, path, getattr(exc, "strerror", None) or exc))
+    if isinstance(data, bytes):
+        data = data.decode("utf-8-sig", "replace")
+    return data
+
+
+def saved_facts(path):
+    from .saved import facts_from_saved
+    text = read_text(path, "--facts")
+    try:
+        obj = json.loads(text)
+    except ValueError as exc:
+        raise UsageError("--facts %s: not JSON: %s" % (path, exc))
+    try:
+        return facts_from_saved(obj)
+    except ValueError as exc:
+        raise UsageError("--facts %s: %s" % (path, exc))
+
+
+def write_report(report, args):
+    if args.json:
+        from .render.json_out import render_json
+        sys.stdout.write(render_json(report))
+    elif args.markdown:
+        from .render.markdown import render_markdown
+        sys.stdout.write(render_markdown(report))
+    else:
+        from .render.terminal import render_terminal
+        render_terminal(report, sys.stdout, verbose=args.verbose, environ=os.environ)
+    sys.stdout.flush()

@@ -1,0 +1,249 @@
+"""The check as it runs in the reader's browser (under Pyodide).
+
+The page gathers what the browser will say about the machine (platform, the
+WebGL renderer, WebGPU adapter info) and calls `run_browser_check`; the paste
+box calls `run_paste`. Both evaluate with the same rules and code as the
+script and return {"report": report or None, "html": str, "error": str or None}.
+
+A browser cannot see RAM, VRAM, disks, Python or drivers: those facts stay
+None with a reason, and the evaluation says "can't tell" with the script's
+command instead of guessing.
+"""
+import json
+import re
+
+from . import rules_source
+from .evaluate import evaluate
+from .evaluate.context import script_command
+from .evaluate.summary import summarize
+from .facts import new_facts, new_gpu
+from .findings import finding
+from .parsers.gpu_strings import gpu_from_browser
+from .parsers.nvidia_smi import parse_nvidia_smi
+from .render.html import render_error, render_report
+from .saved import facts_from_saved
+
+CANT_TELL = "Can't tell from a browser"
+
+# What a browser has no API for, by fact path.
+_BROWSER_BLIND = {
+    "gpus.vram_bytes": "%s: browsers do not say how much memory the GPU has." % CANT_TELL,
+    "python.version": "%s: a web page cannot see which Python is installed." % CANT_TELL,
+    "disk.free_bytes": "%s: a web page cannot see free disk space." % CANT_TELL,
+    "disk.rotational": "%s: a web page cannot see what kind of disk you have." % CANT_TELL,
+    "temp.is_tmpfs": "%s: a web page cannot see the temporary directory." % CANT_TELL,
+    "temp.free_bytes": "%s: a web page cannot see the temporary directory." % CANT_TELL,
+    "nvidia_smi.status": "%s: a web page cannot run nvidia-smi to see the driver and CUDA versions." % CANT_TELL,
+    "rocm_smi.status": "%s: a web page cannot run rocm-smi to see the driver and ROCm versions." % CANT_TELL,
+    "os.release": "%s: browsers hide the exact OS version." % CANT_TELL,
+}
+
+_PASTE_EXPECTED = ("Paste the output of nvidia-smi (its table, or its --query-gpu CSV), "
+                   "or the JSON that check.py --json prints")
+
+
+def facts_from_browser(info):
+    """Facts with origin "browser" from what the page gathered (see the module docstring).
+
+    info = {"userAgent": str, "platform": str,
+            "uaData": {"platform", "architecture", "bitness", "platformVersion", "mobile"} or None,
+            "webgl": {"renderer", "vendor"} or None, "webgpu": {"vendor", "architecture", ...} or None,
+            "deviceMemory": number or None, "hardwareConcurrency": number or None}
+    """
+    info = info if isinstance(info, dict) else {}
+    facts = new_facts("browser")
+    unknown = facts["unknown"]
+    unknown.update(_BROWSER_BLIND)
+
+    ua_data = info.get("uaData") if isinstance(info.get("uaData"), dict) else {}
+    user_agent = _text(info.get("userAgent"))
+    webgl = info.get("webgl") if isinstance(info.get("webgl"), dict) else None
+    webgpu = info.get("webgpu") if isinstance(info.get("webgpu"), dict) else None
+
+    system, why_no_system = _system(ua_data, user_agent)
+    facts["os"]["system"] = system
+    if why_no_system:
+        unknown["os.system"] = why_no_system
+
+    gpu, note = gpu_from_browser(webgl, webgpu)
+    name_exact = bool(gpu and gpu["name_exact"])
+    if gpu is not None and gpu["vendor"] == "apple" and not name_exact:
+        # Safari calls every Mac's GPU "Apple GPU", Intel Macs included.
+        gpu, note = None, "%s: the browser calls the GPU only \"Apple GPU\", which every Mac reports." % CANT_TELL
+    if gpu is None:
+        unknown["gpus"] = _sentence(note if note.startswith(CANT_TELL) else "%s: %s" % (CANT_TELL, note))
+    else:
+        source = "webgl" if webgl and gpu["name"] and gpu["name"] in _text(webgl.get("renderer")) else "webgpu"
+        facts["gpus"].append(new_gpu(gpu["vendor"], gpu["name"], source))
+
+    apple_chip = bool(gpu and gpu["vendor"] == "apple" and re.match(r"Apple M\d", gpu["name"]))
+    facts["os"]["machine"] = _machine(system, ua_data, user_agent, apple_chip)
+    if facts["os"]["machine"] is None:
+        unknown["os.machine"] = "%s: the browser does not say which processor this is." % CANT_TELL
+    if system == "Darwin":
+        facts["os"]["apple_silicon"] = True if apple_chip or facts["os"]["machine"] == "arm64" else None
+
+    memory = _number(info.get("deviceMemory"))
+    unknown["ram.total_bytes"] = _ram_reason(memory)
+    facts["browser"] = {
+        "user_agent": user_agent,
+        "platform": _text(ua_data.get("platform")) or _text(info.get("platform")) or None,
+        "architecture": _text(ua_data.get("architecture")) or None,
+        "bitness": _text(ua_data.get("bitness")) or None,
+        "webgl_renderer": _text(webgl.get("renderer")) or None if webgl else None,
+        "webgl_vendor": _text(webgl.get("vendor")) or None if webgl else None,
+        "webgpu": dict((key, _text(webgpu.get(key))) for key in ("vendor", "architecture", "device", "description"))
+        if webgpu else None,
+        "device_memory_gb": memory,
+        "hardware_concurrency": _number(info.get("hardwareConcurrency")),
+        "gpu_name_exact": name_exact,
+        "gpu_note": note,
+    }
+    return facts
+
+
+def run_browser_check(info_json, site_url):
+    """Evaluate this browser's machine: info as JSON text (or a dict) -> result dict."""
+    try:
+        info = json.loads(info_json) if isinstance(info_json, str) else info_json
+    except ValueError:
+        info = {}
+    return _evaluated(facts_from_browser(info), site_url)
+
+
+def run_paste(text, site_url):
+    """Evaluate pasted text: check.py's --json report or facts, or nvidia-smi output."""
+    text = text if isinstance(text, str) else ""
+    if not text.strip():
+        return _refused("%s: the box is empty." % _PASTE_EXPECTED, site_url)
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            obj = json.loads(stripped)
+        except ValueError as exc:
+            return _refused("%s: this starts like JSON but is not valid JSON (%s)." % (_PASTE_EXPECTED, exc), site_url)
+        try:
+            facts = facts_from_saved(obj)
+        except ValueError as exc:
+            return _refused("%s: this JSON is neither (%s)." % (_PASTE_EXPECTED, exc), site_url)
+        return _evaluated(facts, site_url)
+    parsed = parse_nvidia_smi(text)
+    if parsed["format"] in ("table", "csv") and parsed["gpus"]:
+        return _evaluated(facts_from_nvidia_smi(parsed), site_url)
+    if parsed["format"] == "failure":
+        return _evaluated(facts_from_nvidia_smi(parsed), site_url)
+    return _refused("%s; this is neither." % _PASTE_EXPECTED, site_url)
+
+
+def facts_from_nvidia_smi(parsed):
+    """Facts for a machine known only by its nvidia-smi output (parsed by parse_nvidia_smi)."""
+    facts = new_facts("nvidia-smi")
+    if parsed["format"] == "failure":
+        facts["nvidia_smi"].update({"status": "failed", "message": parsed["message"]})
+        facts["gpu_hardware"]["nvidia"] = True
+        facts["unknown"]["gpus"] = "nvidia-smi failed, so it listed no GPU."
+    else:
+        facts["nvidia_smi"]["status"] = "ok"
+        facts["gpu_hardware"]["nvidia"] = True
+        for gpu in parsed["gpus"]:
+            gpu = dict(gpu)
+            gpu["driver_version"] = gpu.get("driver_version") or parsed.get("driver_version")
+            gpu["cuda_version"] = gpu.get("cuda_version") or parsed.get("cuda_version")
+            facts["gpus"].append(gpu)
+    return facts
+
+
+def _evaluated(facts, site_url):
+    rules, _ = rules_source.load()
+    report = evaluate(facts, rules, site_url)
+    if facts.get("origin") == "browser":
+        _hidden_model_cannot_be_judged(report, facts, site_url)
+    return {"report": report, "html": render_report(report, script_command(site_url)), "error": None}
+
+
+def _refused(sentence, site_url):
+    return {"report": None, "html": render_error(sentence, script_command(site_url)), "error": sentence}
+
+
+def _hidden_model_cannot_be_judged(report, facts, site_url):
+    """A browser that hides the model ("or similar", WebGPU's vendor only) cannot clear the problematic-GPU rule."""
+    browser = facts.get("browser") or {}
+    if browser.get("gpu_name_exact") or not facts.get("gpus"):
+        return
+    for index, item in enumerate(report["findings"]):
+        if item["id"] == "gpu.problematic" and item["status"] == "pass":
+            detail = "%s: the browser names a similar model (%s), not the exact one." % (
+                CANT_TELL, ", ".join(gpu["name"] for gpu in facts["gpus"]))
+            report["findings"][index] = finding(item["id"], "unknown", item["title"], detail,
+                                                script_command(site_url), item["docs"])
+            report["summary"] = summarize(report["findings"])
+
+
+def _system(ua_data, user_agent):
+    """(platform.system() name or None, why not)."""
+    platform = _text(ua_data.get("platform")).lower()
+    ua = user_agent.lower()
+    if platform in ("android", "ios") or "android" in ua or "iphone" in ua or "ipad" in ua:
+        return None, "This is a phone or tablet: Invoke runs on Windows, macOS and Linux computers."
+    if platform == "chrome os" or "cros" in ua:
+        return None, "%s: ChromeOS runs Invoke only in its Linux environment." % CANT_TELL
+    if platform == "windows" or "windows nt" in ua:
+        return "Windows", None
+    if platform == "macos" or "macintosh" in ua or "mac os x" in ua:
+        return "Darwin", None
+    if platform == "linux" or "linux" in ua or "x11" in ua:
+        return "Linux", None
+    return None, "%s: the browser does not say which operating system this is." % CANT_TELL
+
+
+def _machine(system, ua_data, user_agent, apple_chip):
+    """platform.machine() as Python would print it on that OS, or None."""
+    arch = _text(ua_data.get("architecture")).lower()
+    bits = _text(ua_data.get("bitness"))
+    ua = user_agent.lower()
+    if apple_chip:
+        return "arm64"
+    if not arch:
+        if system == "Darwin":
+            return None          # every Mac browser says "Intel Mac OS X"
+        if re.search(r"x86_64|x64|win64|wow64|amd64", ua):
+            arch, bits = "x86", "64"
+        elif re.search(r"aarch64|arm64", ua):
+            arch, bits = "arm", "64"
+        else:
+            return None
+    if arch == "x86":
+        if bits and bits != "64":
+            return "x86"
+        return "AMD64" if system == "Windows" else "x86_64"
+    if arch == "arm":
+        if system == "Windows":
+            return "ARM64"
+        return "arm64" if system == "Darwin" else "aarch64"
+    return None
+
+
+def _ram_reason(device_memory):
+    if device_memory:
+        return ("%s: the browser reports about %s GB (navigator.deviceMemory), rounded and capped, "
+                "not the RAM installed." % (CANT_TELL, _plain_number(device_memory)))
+    return "%s: browsers do not say how much RAM the machine has." % CANT_TELL
+
+
+def _plain_number(value):
+    return ("%d" % value) if value == int(value) else ("%g" % value)
+
+
+def _sentence(text):
+    text = text.strip()
+    return text if text.endswith(".") else text + "."
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+def _text(value):
+    return value.strip() if isinstance(value, str) else ""

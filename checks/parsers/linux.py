@@ -1,0 +1,76 @@
+"""Read Linux system files: /proc/meminfo, cgroup memory limits, mounts, os-release."""
+import re
+
+# cgroup v1 reports "no limit" as a huge number (PAGE_COUNTER_MAX pages).
+_NO_LIMIT_ABOVE = 2 ** 60
+_OCTAL_ESCAPE = re.compile(r"\\([0-7]{3})")
+
+
+def parse_meminfo_total(text):
+    """MemTotal from /proc/meminfo in bytes, or None."""
+    if not isinstance(text, str):
+        return None
+    match = re.search(r"^MemTotal:\s*(\d+)\s*kB", text, re.MULTILINE)
+    return int(match.group(1)) * 1024 if match else None
+
+
+def parse_cgroup_limit(text):
+    """A cgroup memory limit (v2 memory.max or v1 memory.limit_in_bytes) in bytes; None when unlimited."""
+    if not isinstance(text, str):
+        return None
+    value = text.strip()
+    if not value.isdigit():
+        return None     # "max" or unreadable
+    number = int(value)
+    return number if 0 < number < _NO_LIMIT_ABOVE else None
+
+
+def parse_mounts(text):
+    """/proc/self/mounts -> [{"device", "mount_point", "fs_type"}], escapes undone."""
+    mounts = []
+    if not isinstance(text, str):
+        return mounts
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mounts.append({"device": _unescape(fields[0]), "mount_point": _unescape(fields[1]),
+                       "fs_type": fields[2]})
+    return mounts
+
+
+def mount_for(path, mounts):
+    """The mount holding `path`: the longest mount point that is a prefix of it (the later one on a tie)."""
+    best = None
+    for mount in mounts:
+        point = mount["mount_point"].rstrip("/")
+        if path == point or path.startswith(point + "/"):
+            if best is None or len(point) >= len(best["mount_point"].rstrip("/")):
+                best = mount
+    return best
+
+
+def parse_os_release(text):
+    """/etc/os-release -> {"id", "id_like": [...], "version_id", "pretty_name"} or None."""
+    if not isinstance(text, str):
+        return None
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key.strip()] = value.replace("\\\"", "\"").replace("\\\\", "\\")
+    if not values:
+        return None
+    return {"id": values.get("ID", "").lower() or None,
+            "id_like": values.get("ID_LIKE", "").lower().split(),
+            "version_id": values.get("VERSION_ID") or None,
+            "pretty_name": values.get("PRETTY_NAME") or None}
+
+
+def _unescape(field):
+    return _OCTAL_ESCAPE.sub(lambda match: chr(int(match.group(1), 8)), field)

@@ -1,0 +1,199 @@
+"""The macros and filters pages use to show the rules.
+
+Every requirement value shown in prose or a table goes through `value()` (or
+`family_value()`), which wraps it as
+
+    <span class="rule-value" data-rule="ram.total" data-key="min">12 GB</span>
+
+so the built HTML says which rule and key each value came from. Inside code
+blocks pages use `raw()`, which gives the plain value. Family values carry
+`data-family` instead of a key into the rule's values:
+
+    <span class="rule-value" data-rule="gpu.vram" data-family="sdxl" data-key="min_vram">8 GB</span>
+"""
+import html
+
+from checks import findings
+from checks.units import format_gb, parse_size
+
+from . import reference
+from .rules_file import families_by_id, rules_by_id
+
+VRAM_RULE = "gpu.vram"
+
+
+def register(env, rules):
+    site = SiteValues(rules, current_page=lambda: env.page.file.src_path if env.page else "index.md")
+    env.variables["rules"] = site.rules
+    env.variables["families"] = site.families
+    env.variables["family_list"] = rules["model_families"]
+    env.variables["app"] = rules["app"]
+    env.variables["exit_codes"] = {"ok": findings.EXIT_OK, "failed": findings.EXIT_FAILED,
+                                   "usage": findings.EXIT_USAGE}
+    for name in ("value", "raw", "family_value", "rule_heading", "rule_link", "why", "fix", "summary",
+                 "summary_table", "vram_table", "problematic_series_list", "install_command",
+                 "package_list"):
+        env.macro(getattr(site, name), name)
+    env.macro(reference.cli_help, "cli_help")
+    env.macro(reference.report_fields_table, "report_fields_table")
+    env.macro(reference.report_schema_text, "report_schema_text")
+    env.filter(or_list, "or_list")
+    env.filter(and_list, "and_list")
+    env.filter(size, "size")
+
+
+def or_list(items):
+    """["3.10", "3.11"] -> "3.10 or 3.11"."""
+    return _join(items, "or")
+
+
+def and_list(items):
+    """["a", "b", "c"] -> "a, b and c"."""
+    return _join(items, "and")
+
+
+def size(text):
+    """A size from the rules in the site's unit: "12 GB" -> "12 GB", "8192 MiB" -> "8.6 GB"."""
+    return format_gb(parse_size(text))
+
+
+def _join(items, word):
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return "%s %s %s" % (", ".join(items[:-1]), word, items[-1])
+
+
+def _span(text, **data):
+    attributes = "".join(' data-%s="%s"' % (name, html.escape(str(value), quote=True))
+                         for name, value in data.items())
+    return '<span class="rule-value"%s>%s</span>' % (attributes, html.escape(str(text), quote=False))
+
+
+class SiteValues:
+    """The rules, looked up by id, and the pieces of pages made from them."""
+
+    def __init__(self, rules, current_page=lambda: "index.md"):
+        self.current_page = current_page
+        self.rules = rules_by_id(rules)
+        self.families = families_by_id(rules)
+        self.family_list = rules["model_families"]
+
+    # --- single values ---------------------------------------------------
+
+    def _rule(self, rule_id):
+        try:
+            return self.rules[rule_id]
+        except KeyError:
+            raise KeyError("no rule %r in the rules file (rules: %s)" % (rule_id, ", ".join(sorted(self.rules))))
+
+    def _lookup(self, rule_id, key):
+        value = self._rule(rule_id)["values"]
+        for part in str(key).split("."):
+            try:
+                value = value[int(part)] if isinstance(value, list) else value[part]
+            except (KeyError, IndexError, ValueError):
+                raise KeyError("rule %r has no value %r" % (rule_id, key))
+        return value
+
+    def value(self, rule_id, key, joiner="or", percent=False):
+        """A value of a rule, for prose and tables: a rule-value span.
+
+        Lists read "a, b or c"; `percent` shows a share such as 0.7 as "70%".
+        """
+        found = self._lookup(rule_id, key)
+        if isinstance(found, list):
+            text = _join(found, joiner)
+        elif percent:
+            text = "%g%%" % (found * 100)
+        else:
+            text = found
+        return _span(text, rule=rule_id, key=key)
+
+    def raw(self, rule_id, key):
+        """A value of a rule as plain text, for code blocks. Lists are joined with spaces."""
+        found = self._lookup(rule_id, key)
+        return " ".join(str(item) for item in found) if isinstance(found, list) else str(found)
+
+    def family_value(self, family_id, key="min_vram"):
+        try:
+            family = self.families[family_id]
+        except KeyError:
+            raise KeyError("no model family %r (families: %s)" % (family_id, ", ".join(self.families)))
+        return _span(family[key], rule=VRAM_RULE, family=family_id, key=key)
+
+    # --- whole rules -----------------------------------------------------
+
+    def rule_heading(self, rule_id, level=3):
+        """The rule's heading; its anchor is exactly the rule id (with a permalink)."""
+        return "%s %s { #%s }" % ("#" * level, self._rule(rule_id)["title"], rule_id)
+
+    def rule_link(self, rule_id, text=None):
+        """A Markdown link to the rule's anchor, relative to the page being rendered."""
+        rule = self._rule(rule_id)
+        target = _relative(self.current_page(), rule["page"])
+        return "[%s](%s#%s)" % (text or rule["title"], target, rule_id)
+
+    def why(self, rule_id):
+        return self._rule(rule_id)["why"]
+
+    def fix(self, rule_id):
+        return self._rule(rule_id)["fix"]
+
+    def summary(self, rule_id):
+        return self._rule(rule_id)["summary"]
+
+    # --- tables and lists --------------------------------------------------
+
+    def summary_table(self):
+        """Every rule: its title linked to its anchor, and its summary."""
+        lines = ["| Requirement | What you need |", "| --- | --- |"]
+        for rule_id, rule in self.rules.items():
+            lines.append("| %s | %s |" % (self.rule_link(rule_id), rule["summary"]))
+        return _wrapped("\n".join(lines), "rules-summary")
+
+    def vram_table(self):
+        """The VRAM each model family needs (and RAM, where a family states it)."""
+        with_ram = any("min_ram" in family for family in self.family_list)
+        header = "| Model family | Minimum VRAM |" + (" Minimum RAM |" if with_ram else "")
+        lines = [header, "| --- | --- |" + (" --- |" if with_ram else "")]
+        for family in self.family_list:
+            row = "| %s | %s |" % (self.family_value(family["id"], "name"),
+                                   self.family_value(family["id"], "min_vram"))
+            if with_ram:
+                row += " %s |" % (self.family_value(family["id"], "min_ram") if "min_ram" in family
+                                  else self.value("ram.total", "min"))
+            lines.append(row)
+        return _wrapped("\n".join(lines), "vram-table")
+
+    def problematic_series_list(self):
+        lines = []
+        for index, series in enumerate(self._lookup("gpu.problematic", "series")):
+            lines.append("- %s, such as the %s" % (
+                self.value("gpu.problematic", "series.%d.name" % index),
+                self.value("gpu.problematic", "series.%d.example" % index)))
+        return "\n".join(lines)
+
+    def package_list(self, manager, joiner="and"):
+        """The OpenCV library packages for one package manager, as rule-value spans."""
+        libraries = self._lookup("libs.opencv", "libraries")
+        spans = [self.value("libs.opencv", "libraries.%d.packages.%s" % (index, manager))
+                 for index in range(len(libraries))]
+        return _join(spans, joiner)
+
+    def install_command(self, manager):
+        """The shell command that installs the OpenCV libraries with `manager` (plain text)."""
+        template = self._lookup("libs.opencv", "package_managers.%s.command" % manager)
+        packages = [library["packages"][manager] for library in self._lookup("libs.opencv", "libraries")]
+        return template.format(packages=" ".join(packages))
+
+
+def _wrapped(markdown_table, css_class):
+    """A Markdown table in a div the tests and the verifier can find (Material styles it as usual)."""
+    return '<div class="%s" markdown>\n\n%s\n\n</div>' % (css_class, markdown_table)
+
+
+def _relative(from_page, to_page):
+    """The relative Markdown path from one docs page to another: ("reference/cli.md", "index.md") -> "../index.md"."""
+    depth = from_page.replace("\\", "/").count("/")
+    return "../" * depth + to_page

@@ -1,0 +1,90 @@
+"""Reference pages generated from the code: the CLI help and the JSON report's fields."""
+import argparse
+import functools
+import json
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
+REPORT_SCHEMA_PATH = DOCS_DIR / "reference" / "report.schema.json"
+HELP_WIDTH = 88
+
+
+def cli_help():
+    """`check.py --help`, exactly as argparse prints it, at a fixed width (plain text for a code block)."""
+    from checks.cli import build_parser  # imported late: only the CLI page needs it
+
+    parser = build_parser()
+    parser.prog = "check.py"
+    formatter = parser.formatter_class or argparse.HelpFormatter
+    parser.formatter_class = functools.partial(formatter, width=HELP_WIDTH)
+    return parser.format_help().rstrip()
+
+
+def report_schema():
+    try:
+        return json.loads(REPORT_SCHEMA_PATH.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PluginError("%s is missing: the report reference page is generated from it" % REPORT_SCHEMA_PATH)
+    except ValueError as exc:
+        raise PluginError("%s is not valid JSON: %s" % (REPORT_SCHEMA_PATH, exc))
+
+
+def report_schema_text():
+    return json.dumps(report_schema(), indent=2, ensure_ascii=False)
+
+
+def report_fields_table():
+    """Every field of the report that the schema describes: path, type, description."""
+    schema = report_schema()
+    lines = ["| Field | Type | Meaning |", "| --- | --- | --- |"]
+    for path, node in _fields(schema, schema, ""):
+        lines.append("| `%s` | %s | %s |" % (path, _type_of(node), _one_line(node.get("description", ""))))
+    return "\n".join(lines)
+
+
+def _resolve(schema, node):
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < 20:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            break
+        target = schema
+        for part in ref[2:].split("/"):
+            target = target[part]
+        merged = dict(target)
+        merged.update({key: value for key, value in node.items() if key != "$ref"})
+        node, seen = merged, seen + 1
+    return node
+
+
+def _fields(schema, node, prefix):
+    node = _resolve(schema, node)
+    for name, child in node.get("properties", {}).items():
+        child = _resolve(schema, child)
+        path = prefix + name
+        yield path, child
+        if "properties" in child:
+            yield from _fields(schema, child, path + ".")
+        items = _resolve(schema, child.get("items", {}))
+        if isinstance(items, dict) and "properties" in items:
+            yield from _fields(schema, items, path + "[].")
+
+
+def _type_of(node):
+    if "enum" in node:
+        return " / ".join("`%s`" % json.dumps(value) for value in node["enum"])
+    if "const" in node:
+        return "`%s`" % json.dumps(node["const"])
+    kind = node.get("type", "")
+    if isinstance(kind, list):
+        return " or ".join(kind)
+    if kind == "array":
+        item = node.get("items", {})
+        return "array of %s" % (item.get("type", "objects") if isinstance(item, dict) else "items")
+    return kind or "any"
+
+
+def _one_line(text):
+    return " ".join(str(text).split()).replace("|", "\\|")

@@ -100,7 +100,7 @@ def run(argv):
     else:
         nvidia_smi_text = read_text(args.nvidia_smi, "--nvidia-smi") if args.nvidia_smi else None
         facts = gather_facts(install_dir=args.install_dir, nvidia_smi_text=nvidia_smi_text,
-                             only_sections=sections_for(only) if only else None)
+                             only_sections=sections_for(only) if only else None, rules=rules)
 
     report = evaluate(facts, rules, site_url, only=only)
     write_report(report, args)

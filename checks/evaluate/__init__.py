@@ -24,40 +24,42 @@ CHECKS = {
     "driver.amd": driver_checks.check_amd,
 }
 
-# The facts section each check stands on: a probe error there makes its finding an error.
+GPU_PROBES = ("nvidia", "amd", "apple")
+
+# The probes (see checks/probes) whose facts each check stands on: an error
+# there makes its finding an error.
 ERROR_SECTIONS = {
-    "gpu.dedicated": ("gpus",),
-    "gpu.vram": ("gpus", "ram"),
-    "gpu.problematic": ("gpus",),
+    "gpu.dedicated": GPU_PROBES,
+    "gpu.vram": GPU_PROBES,
+    "gpu.problematic": ("nvidia",),
     "ram.total": ("ram",),
     "disk.ssd": ("disk",),
     "disk.free": ("disk",),
     "tmp.space": ("temp",),
     "python.version": ("python",),
-    "libs.opencv": ("libs", "os"),
-    "driver.nvidia": ("nvidia_smi",),
-    "driver.amd": ("rocm_smi",),
+    "libs.opencv": ("libs",),
+    "driver.nvidia": ("nvidia",),
+    "driver.amd": ("amd",),
 }
 
-
-# Every facts section each check reads: what the probes must gather for it.
+# Every probe each check reads from: what gather_facts must run for it.
 READS = {
-    "gpu.dedicated": ("os", "gpus"),
-    "gpu.vram": ("os", "gpus", "ram"),
-    "gpu.problematic": ("os", "gpus"),
+    "gpu.dedicated": ("os",) + GPU_PROBES,
+    "gpu.vram": ("os", "ram") + GPU_PROBES,
+    "gpu.problematic": ("os", "nvidia"),
     "ram.total": ("os", "ram"),
     "disk.ssd": ("os", "disk"),
-    "disk.free": ("os", "gpus", "disk"),
+    "disk.free": ("os", "disk", "gpu_hardware") + GPU_PROBES,
     "tmp.space": ("os", "temp"),
     "python.version": ("os", "python"),
     "libs.opencv": ("os", "libs"),
-    "driver.nvidia": ("os", "gpus", "nvidia_smi"),
-    "driver.amd": ("os", "gpus", "rocm_smi"),
+    "driver.nvidia": ("os", "nvidia", "gpu_hardware"),
+    "driver.amd": ("os", "amd", "gpu_hardware"),
 }
 
 
 def sections_for(rule_ids):
-    """The facts sections the probes must gather to check `rule_ids`."""
+    """The probes gather_facts must run to check `rule_ids`."""
     return sorted(set(section for rule_id in rule_ids for section in READS.get(rule_id, ())))
 
 

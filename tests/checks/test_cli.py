@@ -103,6 +103,7 @@ def test_only_runs_those_checks_and_probes_only_what_they_read(probed, capsys):
     report = json.loads(capsys.readouterr().out)
     assert [item["id"] for item in report["findings"]] == ["ram.total", "disk.free"]
     assert "ram" in probed[0]["only_sections"] and "disk" in probed[0]["only_sections"]
+    assert probed[0]["rules"]["rules"]
     assert "python" not in probed[0]["only_sections"]
 
 

@@ -95,11 +95,13 @@ def test_an_exception_in_one_check_is_an_error_finding_and_the_others_still_run(
 
 
 def test_a_probe_error_makes_the_checks_of_its_section_errors(rules):
-    facts = linux_box(probe_errors={"ram": "PermissionError: /proc/meminfo"})
+    facts = linux_box(probe_errors={"ram": "PermissionError: /proc/meminfo", "amd": "OSError: sysfs"})
     report = run(rules, facts)
     assert finding(report, "ram.total")["status"] == "error"
     assert "/proc/meminfo" in finding(report, "ram.total")["detail"]
+    assert finding(report, "driver.amd")["status"] == "error"
     assert finding(report, "disk.free")["status"] == "pass"
+    assert finding(report, "driver.nvidia")["status"] == "pass"
 
 
 def test_a_failure_sets_exit_code_1_and_warnings_do_not(rules):

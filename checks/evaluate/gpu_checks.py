@@ -33,6 +33,10 @@ def check_dedicated(check):
     found = gpu_facts.dedicated_gpus(check.facts)
     if found:
         return check.passed(", ".join(gpu["name"] for gpu in found))
+    hidden = gpu_facts.vendors_without_driver(check.facts)
+    if hidden:
+        return check.passed("An %s GPU is installed, but its driver does not answer (see the driver check)."
+                            % gpu_facts.VENDOR_NAMES[hidden[0]])
     if gpus_not_known(check):
         return check.unknown("gpus")
     others = [gpu["name"] for gpu in check.facts.get("gpus") or []]
@@ -44,6 +48,8 @@ def check_dedicated(check):
 def check_vram(check):
     share = check.values["apple_unified_share"]
     gpu, vram, estimate = gpu_facts.best_gpu(check.facts, share)
+    if gpu is None and gpu_facts.vendors_without_driver(check.facts):
+        return check.result("unknown", "The GPU's memory is unknown: its driver does not answer (see the driver check).")
     if gpu is None:
         if gpus_not_known(check):
             return check.unknown("gpus")
@@ -72,6 +78,9 @@ def check_vram(check):
 
 def check_problematic(check):
     nvidia = [gpu for gpu in check.facts.get("gpus") or [] if gpu.get("vendor") == "nvidia"]
+    if not nvidia and "nvidia" in gpu_facts.vendors_without_driver(check.facts):
+        return check.result("unknown", "An NVIDIA GPU is installed, but its driver does not answer: "
+                                       "its model can't be told (see the driver check).")
     if not nvidia:
         if check.from_browser and not check.facts.get("gpus"):
             return check.unknown("gpus")

@@ -19,6 +19,16 @@ def dedicated_gpus(facts):
     return [gpu for gpu in facts.get("gpus") or [] if gpu.get("vendor") in DEDICATED_VENDORS]
 
 
+def vendors_without_driver(facts):
+    """Vendors whose GPU is on the bus though no tool listed it (a missing or broken driver)."""
+    listed = set(gpu.get("vendor") for gpu in facts.get("gpus") or [])
+    hardware = facts.get("gpu_hardware") or {}
+    return [vendor for vendor in ("nvidia", "amd") if hardware.get(vendor) and vendor not in listed]
+
+
+VENDOR_NAMES = {"nvidia": "NVIDIA", "amd": "AMD"}
+
+
 def usable_vram(gpu, facts, apple_unified_share):
     """(bytes or None, is_estimate) for one GPU.
 

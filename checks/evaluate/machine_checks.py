@@ -17,6 +17,8 @@ def check_ram(check):
     detail += "; Invoke needs at least %s." % check.values["min"]
     if total >= need:
         return check.passed(detail)
+    if (check.facts.get("os") or {}).get("wsl"):
+        detail += " WSL gives Linux only part of the host's RAM by default (memory= in .wslconfig raises it)."
     return check.failed(detail)
 
 

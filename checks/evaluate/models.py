@@ -18,6 +18,10 @@ def model_verdicts(check_vram, problematic_values):
     for family in check_vram.rules["model_families"]:
         need = parse_size(family["min_vram"])
         needs = "%s needs %s VRAM" % (family["name"], family["min_vram"])
+        if gpu is None and gpu_facts.vendors_without_driver(facts):
+            verdicts.append(model_verdict(family, "unknown", "%s; the GPU's driver does not answer, so its VRAM "
+                                                             "is unknown." % needs))
+            continue
         if gpu is None:
             if gpus_not_known(check_vram):
                 verdicts.append(model_verdict(family, "unknown", "%s; %s" % (needs, check_vram.why_unknown("gpus"))))

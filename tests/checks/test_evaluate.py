@@ -196,6 +196,7 @@ def test_the_best_gpu_counts(rules):
 def test_unknown_vram_is_unknown(rules):
     report = run(rules, linux_box(gpus=[nvidia("NVIDIA GeForce RTX 3070", None)]))
     assert finding(report, "gpu.vram")["status"] == "unknown"
+    assert finding(report, "gpu.problematic")["status"] == "unknown"
     assert all(item["status"] == "unknown" for item in report["models"])
 
 
@@ -465,3 +466,18 @@ def test_a_browser_cannot_tell_ram_or_python_and_points_to_the_script(rules):
         assert item["fix"] == "curl -fsSL %scheck.py | python3 -" % SITE
     assert finding(report, "gpu.problematic")["status"] == "warn"
     assert finding(report, "gpu.dedicated")["status"] == "pass"
+
+
+def test_an_nvidia_gpu_with_a_broken_driver_is_there_but_its_vram_unknown(rules):
+    facts = nvidia_failure("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.")
+    report = run(rules, facts)
+    assert finding(report, "gpu.dedicated")["status"] == "pass"
+    assert finding(report, "gpu.vram")["status"] == "unknown"
+    assert finding(report, "gpu.problematic")["status"] == "unknown"
+    assert all(item["status"] == "unknown" for item in report["models"])
+    assert finding(report, "driver.nvidia")["status"] == "fail"
+
+
+def test_too_little_ram_under_wsl_says_how_to_give_it_more(rules):
+    ram = finding(run(rules, linux_box(os={"wsl": True}, ram={"total_bytes": 8 * 10 ** 9})), "ram.total")
+    assert ram["status"] == "fail" and ".wslconfig" in ram["detail"]

@@ -26,10 +26,14 @@ _MEMORY_VALUE = re.compile(r"^(\d+)(\s*MiB)?$")
 _FAILURE_WORDS = re.compile(r"NVML|NVIDIA|nvidia-smi|driver|No devices|GPU|not a valid field", re.IGNORECASE)
 
 
-def parse_nvidia_smi(text):
-    """Parse any nvidia-smi output; see the module docstring. Never raises."""
+def parse_nvidia_smi(text, query_fields=None):
+    """Parse any nvidia-smi output; see the module docstring. Never raises.
+
+    query_fields: the --query-gpu fields of a headerless CSV, when they are
+    not QUERY_FIELDS or one of its leading parts.
+    """
     try:
-        return _parse(text)
+        return _parse(text, query_fields)
     except Exception as exc:  # a parser bug must not stop the check
         return _result("unrecognized", reason="could not parse: %s: %s" % (type(exc).__name__, exc))
 
@@ -39,7 +43,7 @@ def _result(fmt, gpus=None, driver=None, cuda=None, message=None, reason=None):
             "message": message, "reason": reason}
 
 
-def _parse(text):
+def _parse(text, query_fields):
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     if not isinstance(text, str):
@@ -50,7 +54,7 @@ def _parse(text):
     if any("|" in line for line in lines) and (
             any(_HEADER_DRIVER.search(line) for line in lines) or any(_MEMORY_CELL.search(line) for line in lines)):
         return _parse_table(lines)
-    csv = _parse_csv([line for line in lines if line.strip()])
+    csv = _parse_csv([line for line in lines if line.strip()], query_fields)
     if csv is not None:
         return csv
     message = "\n".join(line.strip() for line in lines if line.strip())
@@ -125,12 +129,16 @@ def _cells(line):
 # --- CSV from --query-gpu -----------------------------------------------------------
 
 
-def _parse_csv(lines):
+def _parse_csv(lines, query_fields=None):
     if not lines or any("|" in line for line in lines):
         return None
     header = [_field_name(cell) for cell in lines[0].split(",")]
     if "name" in header and "memory.total" in header:
         rows = [_split_with_header(line, header) for line in lines[1:]]
+    elif query_fields:
+        rows = [_split_with_header(line, list(query_fields)) for line in lines]
+        if not all(row and _looks_like_query_row([row.get(key, "") for key in QUERY_FIELDS[:3]]) for row in rows):
+            return None
     else:
         rows = [_split_headerless(line) for line in lines]
         if not all(rows):

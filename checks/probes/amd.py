@@ -1,0 +1,75 @@
+"""AMD GPUs on Linux: rocm-smi where installed, else the amdgpu driver's sysfs files."""
+import re
+
+from ..facts import new_gpu
+from ..parsers.rocm_smi import parse_driver_json, parse_product_json, parse_vram_json
+from .context import mark_unknown
+
+AMD_PCI_VENDOR = "0x1002"
+_CARD = re.compile(r"^card\d+$")
+
+
+def probe_amd(facts, context):
+    if context.system != "Linux":
+        return
+    section = facts["rocm_smi"]
+    rocm_version = (context.read("/opt/rocm/.info/version") or "").strip() or None
+    section["rocm_version"] = rocm_version
+    path = context.which("rocm-smi")
+    section["path"] = path
+    gpus = []
+    if path is None:
+        section["status"] = "missing"
+    else:
+        gpus = _from_rocm_smi(section, context, path)
+    if not gpus:
+        gpus = _from_sysfs(context)
+    driver = section["driver_version"] or (context.read("/sys/module/amdgpu/version") or "").strip() or None
+    section["driver_version"] = section["driver_version"] or driver
+    for gpu in gpus:
+        gpu["driver_version"] = driver
+        gpu["rocm_version"] = rocm_version
+        facts["gpus"].append(gpu)
+    if gpus:
+        facts["gpu_hardware"]["amd"] = True
+        if rocm_version is None:
+            mark_unknown(facts, "rocm_smi.rocm_version", "/opt/rocm/.info/version is missing")
+
+
+def _from_rocm_smi(section, context, path):
+    vram_run = context.run([path, "--showmeminfo", "vram", "--json"], timeout=8)
+    if vram_run["status"] != "ok":
+        section["status"] = "timeout" if vram_run["status"] == "timeout" else "failed"
+        section["message"] = (vram_run["stdout"] + vram_run["stderr"]).strip() or vram_run["message"]
+        return []
+    vram = parse_vram_json(vram_run["stdout"])
+    if vram["reason"]:
+        section["status"] = "failed"
+        section["message"] = vram["reason"]
+        return []
+    section["status"] = "ok"
+    names = parse_product_json(context.run([path, "--showproductname", "--json"], timeout=8)["stdout"])["cards"]
+    driver = parse_driver_json(context.run([path, "--showdriverversion", "--json"], timeout=8)["stdout"])
+    section["driver_version"] = driver["driver_version"]
+    gpus = []
+    for card, size in vram["cards"].items():
+        gpu = new_gpu("amd", names.get(card) or "AMD GPU (%s)" % card, "rocm-smi")
+        gpu["vram_bytes"] = size
+        gpus.append(gpu)
+    return gpus
+
+
+def _from_sysfs(context):
+    gpus = []
+    for card in context.listdir("/sys/class/drm"):
+        if not _CARD.match(card):
+            continue
+        device = "/sys/class/drm/%s/device" % card
+        if (context.read(device + "/vendor") or "").strip().lower() != AMD_PCI_VENDOR:
+            continue
+        total = (context.read(device + "/mem_info_vram_total") or "").strip()
+        model = (context.read(device + "/device") or "").strip() or "unknown"
+        gpu = new_gpu("amd", "AMD GPU (PCI device %s)" % model, "sysfs")
+        gpu["vram_bytes"] = int(total) if total.isdigit() and int(total) > 0 else None
+        gpus.append(gpu)
+    return gpus

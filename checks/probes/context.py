@@ -1,0 +1,67 @@
+"""What every probe reads the machine through: a filesystem root, an environment, tools.
+
+Tests give a fake root (a folder holding proc/, sys/, etc/) and an environment
+whose PATH holds fake tools; on a real machine the root is "/" and the
+environment is os.environ.
+"""
+import os
+import platform
+import shutil
+
+from ..run import run_tool
+
+MAX_FILE_BYTES = 1000000
+
+
+class ProbeContext(object):
+    def __init__(self, root="/", env=None, rules=None):
+        self.root = root or "/"
+        self.env = dict(os.environ) if env is None else dict(env)
+        self.real_env = env is None
+        self.rules = rules
+        self.system = platform.system() or None
+
+    @property
+    def is_real_root(self):
+        return os.path.abspath(self.root) == os.path.abspath(os.sep)
+
+    def path(self, path):
+        """`path` of the probed machine as a path on this one."""
+        if self.is_real_root:
+            return path
+        return os.path.join(self.root, path.lstrip("/\\"))
+
+    def read(self, path, limit=MAX_FILE_BYTES):
+        """The text of a file of the probed machine, or None where it cannot be read."""
+        try:
+            with open(self.path(path), "rb") as handle:
+                data = handle.read(limit)
+        except (OSError, ValueError):
+            return None
+        return data.decode("utf-8", "replace")
+
+    def listdir(self, path):
+        try:
+            return sorted(os.listdir(self.path(path)))
+        except (OSError, ValueError):
+            return []
+
+    def exists(self, path):
+        return os.path.exists(self.path(path))
+
+    def which(self, name):
+        return shutil.which(name, path=self.env.get("PATH", ""))
+
+    def run(self, args, timeout=8):
+        extra = None if self.real_env else {"PATH": self.env.get("PATH", "")}
+        return run_tool(args, timeout=timeout, env_extra=extra)
+
+    def rule_values(self, rule_id):
+        for rule in (self.rules or {}).get("rules", []):
+            if rule.get("id") == rule_id:
+                return rule.get("values", {})
+        return {}
+
+
+def mark_unknown(facts, dotted_path, why):
+    facts["unknown"][dotted_path] = why

@@ -1,0 +1,69 @@
+"""The ram section: total memory, and a container's cgroup limit where lower."""
+from ..parsers.linux import parse_cgroup_limit, parse_meminfo_total
+from ..parsers.macos import parse_sysctl_int
+from .context import mark_unknown
+
+
+def probe_memory(facts, context):
+    section = facts["ram"]
+    total, source = None, None
+    if context.is_real_root:
+        total, source = _psutil_total()
+    if context.system == "Linux":
+        if total is None:
+            total = parse_meminfo_total(context.read("/proc/meminfo"))
+            source = "/proc/meminfo" if total else None
+        limit = _cgroup_limit(context)
+        section["cgroup_limit_bytes"] = limit
+        if limit is not None and (total is None or limit < total):
+            total, source = limit, "cgroup memory limit"
+    elif context.system == "Darwin" and total is None:
+        total = parse_sysctl_int(context.run(["sysctl", "-n", "hw.memsize"], timeout=5)["stdout"])
+        source = "sysctl hw.memsize" if total else None
+    elif context.system == "Windows" and total is None:
+        total = _windows_total()
+        source = "GlobalMemoryStatusEx" if total else None
+    section["total_bytes"] = total
+    section["source"] = source
+    if total is None:
+        mark_unknown(facts, "ram.total_bytes", "psutil is absent and the OS did not report total memory")
+
+
+def _psutil_total():
+    try:
+        import psutil
+        return int(psutil.virtual_memory().total), "psutil"
+    except Exception:   # absent, or broken on this platform
+        return None, None
+
+
+def _cgroup_limit(context):
+    paths = []
+    for line in (context.read("/proc/self/cgroup") or "").splitlines():
+        if line.startswith("0::"):
+            group = line[3:].strip().rstrip("/")
+            if group:
+                paths.append("/sys/fs/cgroup%s/memory.max" % group)
+    paths += ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"]
+    for path in paths:
+        text = context.read(path)
+        if text is not None:
+            return parse_cgroup_limit(text)
+    return None
+
+
+def _windows_total():
+    import ctypes
+
+    class MemoryStatusEx(ctypes.Structure):
+        _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong),
+                    ("ullTotalPhys", ctypes.c_ulonglong), ("ullAvailPhys", ctypes.c_ulonglong),
+                    ("ullTotalPageFile", ctypes.c_ulonglong), ("ullAvailPageFile", ctypes.c_ulonglong),
+                    ("ullTotalVirtual", ctypes.c_ulonglong), ("ullAvailVirtual", ctypes.c_ulonglong),
+                    ("ullAvailExtendedVirtual", ctypes.c_ulonglong)]
+
+    status = MemoryStatusEx()
+    status.dwLength = ctypes.sizeof(MemoryStatusEx)
+    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
+        return None
+    return int(status.ullTotalPhys)

@@ -1,0 +1,113 @@
+"""The nvidia_smi section, NVIDIA entries of gpus, and gpu_hardware from the PCI bus."""
+import re
+
+from ..parsers.nvidia_smi import QUERY_FIELDS, parse_nvidia_smi
+from .context import mark_unknown
+
+NVIDIA_PCI_VENDOR = "0x10de"
+AMD_PCI_VENDOR = "0x1002"
+WSL_NVIDIA_SMI = "/usr/lib/wsl/lib/nvidia-smi"
+_REJECTED_FIELD = re.compile(r'Field "([^"]+)" is not a valid field to query')
+
+
+def probe_nvidia(facts, context, nvidia_smi_text=None):
+    section = facts["nvidia_smi"]
+    if nvidia_smi_text is not None:
+        _from_text(facts, parse_nvidia_smi(nvidia_smi_text))
+        return
+    path = find_nvidia_smi(context)
+    section["path"] = path
+    if path is None:
+        section["status"] = "missing"
+        return
+    query, fields = _query(context, path)
+    section["exit_code"] = query["exit_code"]
+    if query["status"] != "ok":
+        section["status"] = "timeout" if query["status"] == "timeout" else (
+            "missing" if query["status"] == "missing" else "failed")
+        section["message"] = _tool_message(query)
+        return
+    parsed = parse_nvidia_smi(query["stdout"], query_fields=fields)
+    if not parsed["gpus"]:
+        section["status"] = "failed"
+        section["message"] = parsed["message"] or parsed["reason"]
+        return
+    section["status"] = "ok"
+    # Only the plain table prints the CUDA version the driver supports.
+    table = parse_nvidia_smi(context.run([path], timeout=8)["stdout"])
+    for gpu in parsed["gpus"]:
+        gpu["cuda_version"] = table["cuda_version"]
+        facts["gpus"].append(gpu)
+    if table["cuda_version"] is None:
+        mark_unknown(facts, "nvidia_smi.cuda_version", "the plain nvidia-smi output showed no CUDA version")
+    if "compute_cap" not in fields:
+        mark_unknown(facts, "gpus.compute_capability", "this driver's nvidia-smi cannot report compute_cap")
+
+
+def find_nvidia_smi(context):
+    found = context.which("nvidia-smi")
+    if found:
+        return found
+    candidates = []
+    if context.system == "Windows":
+        if context.env.get("SYSTEMROOT"):
+            candidates.append(context.env["SYSTEMROOT"] + "\\System32\\nvidia-smi.exe")
+        if context.env.get("PROGRAMFILES"):
+            candidates.append(context.env["PROGRAMFILES"] + "\\NVIDIA Corporation\\NVSMI\\nvidia-smi.exe")
+        for candidate in candidates:
+            if context.exists(candidate):
+                return candidate
+    elif context.exists(WSL_NVIDIA_SMI):
+        return context.path(WSL_NVIDIA_SMI)
+    return None
+
+
+def _query(context, path):
+    """Run --query-gpu, dropping the fields an older driver rejects."""
+    fields = list(QUERY_FIELDS)
+    while True:
+        result = context.run([path, "--query-gpu=" + ",".join(fields),
+                              "--format=csv,noheader,nounits"], timeout=8)
+        rejected = _REJECTED_FIELD.search(result["stdout"] + result["stderr"])
+        if result["status"] == "ok" or not rejected or rejected.group(1) not in fields[3:]:
+            return result, fields
+        fields.remove(rejected.group(1))
+
+
+def _tool_message(result):
+    text = "\n".join(part.strip() for part in (result["stdout"], result["stderr"]) if part.strip())
+    return text or result["message"]
+
+
+def _from_text(facts, parsed):
+    section = facts["nvidia_smi"]
+    if parsed["gpus"]:
+        section["status"] = "ok"
+        facts["gpus"].extend(parsed["gpus"])
+        facts["gpu_hardware"]["nvidia"] = True
+    else:
+        section["status"] = "failed"
+        section["message"] = parsed["message"] or parsed["reason"]
+
+
+def probe_pci(facts, context):
+    """Which GPU makers sit on the PCI bus (Linux), driver or not."""
+    hardware = facts["gpu_hardware"]
+    if any(gpu["vendor"] == "nvidia" for gpu in facts["gpus"]):
+        hardware["nvidia"] = True
+    if context.system != "Linux":
+        for vendor in ("nvidia", "amd"):
+            if hardware[vendor] is None:
+                mark_unknown(facts, "gpu_hardware." + vendor, "the PCI bus is only read on Linux")
+        return
+    devices = context.listdir("/sys/bus/pci/devices")
+    if not devices:
+        mark_unknown(facts, "gpu_hardware", "/sys/bus/pci/devices is unreadable")
+        return
+    vendors = set()
+    for device in devices:
+        base = "/sys/bus/pci/devices/" + device
+        if (context.read(base + "/class") or "").strip().startswith("0x03"):
+            vendors.add((context.read(base + "/vendor") or "").strip().lower())
+    hardware["nvidia"] = bool(hardware["nvidia"]) or NVIDIA_PCI_VENDOR in vendors
+    hardware["amd"] = bool(hardware["amd"]) or AMD_PCI_VENDOR in vendors

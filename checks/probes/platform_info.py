@@ -1,0 +1,61 @@
+"""The os section: which OS, which release, WSL, Apple Silicon and Rosetta."""
+import platform
+
+from ..parsers.linux import parse_os_release
+from ..parsers.macos import parse_sysctl_flag, parse_sw_vers
+from .context import mark_unknown
+
+
+def probe_os(facts, context):
+    section = facts["os"]
+    section["system"] = context.system
+    section["release"] = platform.release() or None
+    section["version"] = platform.version() or None
+    section["machine"] = platform.machine() or None
+    if context.system == "Linux":
+        _linux(section, facts, context)
+    elif context.system == "Darwin":
+        _macos(section, facts, context)
+    elif context.system == "Windows":
+        _windows(section)
+
+
+def _linux(section, facts, context):
+    section["release"] = (context.read("/proc/sys/kernel/osrelease") or "").strip() or section["release"]
+    section["distro"] = parse_os_release(context.read("/etc/os-release") or context.read("/usr/lib/os-release"))
+    if section["distro"] is None:
+        mark_unknown(facts, "os.distro", "/etc/os-release is missing or empty")
+    kernel = context.read("/proc/version")
+    if context.env.get("WSL_DISTRO_NAME") or (kernel and "microsoft" in kernel.lower()):
+        section["wsl"] = True
+    elif kernel is not None:
+        section["wsl"] = False
+    else:
+        mark_unknown(facts, "os.wsl", "/proc/version is unreadable")
+
+
+def _macos(section, facts, context):
+    section["wsl"] = False
+    section["version"] = platform.mac_ver()[0] or None
+    if not section["version"]:
+        result = context.run(["sw_vers"], timeout=5)
+        section["version"] = parse_sw_vers(result["stdout"]).get("ProductVersion")
+    arm64 = parse_sysctl_flag(context.run(["sysctl", "-n", "hw.optional.arm64"], timeout=5)["stdout"])
+    section["apple_silicon"] = bool(arm64) or section["machine"] == "arm64"
+    if section["apple_silicon"]:
+        translated = parse_sysctl_flag(context.run(["sysctl", "-n", "sysctl.proc_translated"], timeout=5)["stdout"])
+        section["rosetta"] = bool(translated)
+    else:
+        section["rosetta"] = False
+
+
+def _windows(section):
+    section["wsl"] = False
+    section["apple_silicon"] = False
+    section["rosetta"] = False
+    version = platform.version() or ""
+    section["version"] = version or None
+    # Windows 11 still calls itself release "10" in older Pythons: the build tells.
+    parts = version.split(".")
+    if section["release"] == "10" and len(parts) >= 3 and parts[2].isdigit() and int(parts[2]) >= 22000:
+        section["release"] = "11"

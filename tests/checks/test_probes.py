@@ -1,0 +1,230 @@
+"""Probes against the fixture corpus and against tools that misbehave."""
+import json
+import sys
+import time
+import types
+from pathlib import Path
+
+import pytest
+
+from checks.parsers.macos import parse_displays, parse_sw_vers, parse_sysctl_int
+from checks.parsers.nvidia_smi import MIB, parse_nvidia_smi
+from checks.probes import gather_facts
+from checks.run import run_tool
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from corpus import case_dir, facts_for_case, list_cases  # noqa: E402
+
+EXPECTED = {   # case: (gpu names, VRAM MiB, compute capability of the first, nvidia_smi status)
+    "gtx-1660-ti": (["NVIDIA GeForce GTX 1660 Ti"], [6144], "7.5", "ok"),
+    "gtx-1080-ti": (["NVIDIA GeForce GTX 1080 Ti"], [11178], "6.1", "ok"),
+    "gtx-1650-max-q": (["NVIDIA GeForce GTX 1650 with Max-Q Design"], [4096], "7.5", "ok"),
+    "rtx-3060-12gb": (["NVIDIA GeForce RTX 3060"], [12288], "8.6", "ok"),
+    "rtx-4090": (["NVIDIA GeForce RTX 4090"], [24564], "8.9", "ok"),
+    "h100": (["NVIDIA H100 80GB HBM3"], [81559], "9.0", "ok"),
+    "a100-mig": (["A100-SXM4-40GB"], [40537], "8.0", "ok"),
+    "two-gpus": (["NVIDIA GeForce RTX 3090", "NVIDIA GeForce GTX 1070"], [24576, 8192], "8.6", "ok"),
+    "r470-no-compute-cap": (["NVIDIA GeForce RTX 2070"], [7982], None, "ok"),
+    "wsl2": (["NVIDIA GeForce RTX 3070"], [8192], "8.6", "ok"),
+    "driver-not-loaded": ([], [], None, "failed"),
+    "driver-library-mismatch": ([], [], None, "failed"),
+    "cpu-only-small-tmpfs": ([], [], None, "missing"),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_facts(rules):
+    return dict((name, facts_for_case(name, rules)) for name in list_cases())
+
+
+def test_the_corpus_holds_every_required_case():
+    required = set(EXPECTED) | {"amd-rx-7900-xtx-rocm-smi", "amd-rx-7900-xtx-sysfs", "apple-m1-8gb",
+                                "apple-m2-16gb", "windows-system32-nvidia-smi"}
+    assert required <= set(list_cases())
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_nvidia_cases_are_probed_from_their_fake_tools(corpus_facts, name):
+    facts = corpus_facts[name]
+    names, mib, capability, status = EXPECTED[name]
+    assert facts["probe_errors"] == {}
+    assert [gpu["name"] for gpu in facts["gpus"]] == names
+    assert [gpu["vram_bytes"] for gpu in facts["gpus"]] == [value * MIB for value in mib]
+    assert facts["nvidia_smi"]["status"] == status
+    if names:
+        assert facts["gpus"][0]["compute_capability"] == capability
+        table = parse_nvidia_smi((case_dir(name) / "nvidia-smi.txt").read_text(encoding="utf-8"))
+        assert facts["gpus"][0]["cuda_version"] == table["cuda_version"] is not None
+    assert facts["gpu_hardware"]["nvidia"] is (name != "cpu-only-small-tmpfs")
+
+
+def test_failures_keep_the_tools_own_message_and_exit_code(corpus_facts):
+    assert "couldn't communicate with the NVIDIA driver" in corpus_facts["driver-not-loaded"]["nvidia_smi"]["message"]
+    assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["exit_code"] == 9
+    assert corpus_facts["driver-library-mismatch"]["nvidia_smi"]["message"] == \
+        "Failed to initialize NVML: Driver/library version mismatch"
+    assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["failure"] is None   # the rules classify it
+
+
+def test_mig_r470_and_wsl_details(corpus_facts):
+    assert corpus_facts["a100-mig"]["gpus"][0]["mig"] is True
+    assert corpus_facts["h100"]["gpus"][0]["mig"] is False
+    assert "gpus.compute_capability" in corpus_facts["r470-no-compute-cap"]["unknown"]
+    wsl = corpus_facts["wsl2"]
+    assert wsl["os"]["wsl"] is True
+    assert wsl["nvidia_smi"]["path"] == "/usr/lib/wsl/lib/nvidia-smi"
+    assert corpus_facts["rtx-4090"]["os"]["wsl"] is False
+
+
+def test_amd_cases(corpus_facts):
+    rocm = corpus_facts["amd-rx-7900-xtx-rocm-smi"]
+    assert [(gpu["vendor"], gpu["source"], gpu["vram_bytes"]) for gpu in rocm["gpus"]] == [("amd", "rocm-smi", 25753026560)]
+    assert "7900 XTX" in rocm["gpus"][0]["name"]
+    assert rocm["rocm_smi"]["driver_version"] == "6.7.0"
+    assert rocm["gpus"][0]["rocm_version"] == "6.1.2-119"
+    sysfs = corpus_facts["amd-rx-7900-xtx-sysfs"]
+    assert [(gpu["source"], gpu["vram_bytes"]) for gpu in sysfs["gpus"]] == [("sysfs", 25753026560)]
+    assert sysfs["rocm_smi"]["status"] == "missing"
+    assert sysfs["gpu_hardware"] == {"nvidia": False, "amd": True}
+
+
+def test_linux_system_files(corpus_facts):
+    small = corpus_facts["cpu-only-small-tmpfs"]
+    assert small["ram"]["cgroup_limit_bytes"] == 6442450944
+    assert small["ram"]["total_bytes"] == 6442450944
+    assert small["temp"]["path"] == "/tmp" and small["temp"]["fs_type"] == "tmpfs" and small["temp"]["is_tmpfs"]
+    assert small["os"]["distro"]["id"] == "debian"
+    assert corpus_facts["h100"]["os"]["distro"]["id_like"] == ["fedora"]
+    assert corpus_facts["gtx-1660-ti"]["ram"]["total_bytes"] == 16303000 * 1024
+    assert corpus_facts["gtx-1650-max-q"]["disk"]["rotational"] is True
+    assert corpus_facts["rtx-4090"]["disk"]["rotational"] is False
+    assert corpus_facts["rtx-4090"]["disk"]["install_dir"] == "/home/user/invokeai"
+    assert corpus_facts["rtx-4090"]["disk"]["measured_path"] == "/home/user"
+
+
+@pytest.mark.parametrize("name", ["apple-m1-8gb", "apple-m2-16gb"])
+def test_hand_written_apple_facts_match_their_recorded_outputs(name):
+    folder, facts = case_dir(name), facts_for_case(name)
+    read = lambda file: (folder / file).read_text(encoding="utf-8")  # noqa: E731
+    assert facts["ram"]["total_bytes"] == parse_sysctl_int(read("sysctl-hw.memsize.txt"))
+    assert facts["os"]["version"] == parse_sw_vers(read("sw_vers.txt"))["ProductVersion"]
+    displays = parse_displays(read("system_profiler-SPDisplaysDataType.txt"))
+    assert [gpu["name"] for gpu in facts["gpus"]] == [displays[0]["name"]] == [read("sysctl-machdep.cpu.brand_string.txt").strip()]
+    assert facts["gpus"][0]["vram_bytes"] is None and facts["gpus"][0]["vram_is_estimate"] is True
+
+
+def test_hand_written_windows_facts_match_their_recorded_outputs():
+    folder = case_dir("windows-system32-nvidia-smi")
+    facts = facts_for_case("windows-system32-nvidia-smi")
+    table = parse_nvidia_smi((folder / "nvidia-smi.txt").read_text(encoding="utf-8"))
+    query = parse_nvidia_smi((folder / "nvidia-smi-query.txt").read_text(encoding="utf-8"))
+    gpu = facts["gpus"][0]
+    assert (gpu["name"], gpu["vram_bytes"], gpu["compute_capability"]) == (
+        query["gpus"][0]["name"], query["gpus"][0]["vram_bytes"], query["gpus"][0]["compute_capability"])
+    assert gpu["cuda_version"] == table["cuda_version"] and gpu["driver_version"] == table["driver_version"]
+    assert facts["nvidia_smi"]["path"].endswith("System32\\nvidia-smi.exe")
+
+
+# --- misbehaving tools ------------------------------------------------------------
+
+
+def _fake_tool(tmp_path, body, name="nvidia-smi"):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    tool = bin_dir / name
+    tool.write_text("#!/bin/sh\n" + body + "\n")
+    tool.chmod(0o755)
+    return bin_dir
+
+
+def test_a_hanging_nvidia_smi_is_stopped_and_reported(tmp_path, monkeypatch):
+    from checks.probes import context as context_module
+    bin_dir = _fake_tool(tmp_path, "exec /bin/sleep 30")
+    original = context_module.ProbeContext.run
+    monkeypatch.setattr(context_module.ProbeContext, "run", lambda self, args, timeout=8: original(self, args, timeout=1))
+    started = time.time()
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, only_sections=["nvidia"])
+    assert time.time() - started < 5
+    assert facts["nvidia_smi"]["status"] == "timeout"
+    assert "did not finish" in facts["nvidia_smi"]["message"]
+    assert facts["gpus"] == []
+
+
+def test_garbage_and_non_utf8_output_give_no_gpu(tmp_path):
+    bin_dir = _fake_tool(tmp_path, r"printf '\377\376 garbage \200\n'")
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, only_sections=["nvidia"])
+    assert facts["nvidia_smi"]["status"] == "failed"
+    assert facts["gpus"] == []
+    assert facts["probe_errors"] == {}
+
+
+def test_run_tool_outcomes(tmp_path):
+    assert run_tool([str(tmp_path / "absent")])["status"] == "missing"
+    failed = run_tool(["/bin/sh", "-c", "echo out; echo err >&2; exit 3"])
+    assert (failed["status"], failed["exit_code"], failed["stdout"], failed["stderr"]) == ("failed", 3, "out\n", "err\n")
+    assert run_tool(["/bin/sh", "-c", r"printf '\377ok'"])["stdout"] == "\ufffdok"
+    assert run_tool(["/bin/sh", "-c", "echo $LC_ALL $LANG"])["stdout"] == "C C\n"
+    started = time.time()
+    endless = run_tool(["/bin/sh", "-c", "yes"], max_bytes=100000)
+    assert endless["status"] == "error" and len(endless["stdout"]) <= 100000 and time.time() - started < 5
+    started = time.time()
+    hanging = run_tool(["/bin/sh", "-c", "sleep 30; echo never"], timeout=0.5)
+    assert hanging["status"] == "timeout" and time.time() - started < 3
+
+
+def test_missing_proc_files_are_unknown_not_errors(tmp_path):
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(tmp_path)}, install_dir="/nowhere/at/all")
+    assert facts["probe_errors"] == {}
+    assert facts["ram"]["total_bytes"] is None and "ram.total_bytes" in facts["unknown"]
+    assert facts["os"]["distro"] is None and "os.distro" in facts["unknown"]
+    assert "gpu_hardware" in facts["unknown"]
+    assert facts["nvidia_smi"]["status"] == "missing"
+
+
+def test_one_probe_raising_leaves_the_others(monkeypatch, tmp_path):
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    root = case_dir("rtx-4090") / "root"
+    from checks import probes
+    monkeypatch.setattr(probes, "probe_memory", lambda facts, context: broken())
+    facts = gather_facts(root=str(root), env={"PATH": str(tmp_path)})
+    assert facts["probe_errors"] == {"ram": "RuntimeError: boom"}
+    assert facts["os"]["distro"]["id"] == "arch"
+
+
+def test_psutil_present_is_used_on_the_real_root(monkeypatch):
+    fake = types.SimpleNamespace(virtual_memory=lambda: types.SimpleNamespace(total=123456789012))
+    monkeypatch.setitem(sys.modules, "psutil", fake)
+    facts = gather_facts(only_sections=["ram"])
+    assert facts["ram"]["source"] in ("psutil", "cgroup memory limit")
+    if facts["ram"]["source"] == "psutil":
+        assert facts["ram"]["total_bytes"] == 123456789012
+
+
+def test_psutil_absent_falls_back_to_proc_meminfo(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psutil", None)   # import psutil raises ImportError
+    facts = gather_facts(only_sections=["ram"])
+    assert facts["ram"]["source"] in ("/proc/meminfo", "cgroup memory limit")
+    assert facts["ram"]["total_bytes"] > 0
+
+
+def test_other_pythons_are_asked_only_when_the_running_one_is_unsupported(rules):
+    folder = case_dir("cpu-only-small-tmpfs")
+    env = {"PATH": str(folder / "bin")}
+    facts = gather_facts(root=str(folder / "root"), env=env, rules=rules, only_sections=["python"])
+    assert facts["python"]["others"] == [] and "python.others" in facts["unknown"]
+    unsupported = json.loads(json.dumps(rules))
+    for rule in unsupported["rules"]:
+        if rule["id"] == "python.version":
+            rule["values"]["supported"] = ["3.10"]
+    facts = gather_facts(root=str(folder / "root"), env=env, rules=unsupported, only_sections=["python"])
+    assert facts["python"]["others"] == [{"version": "3.10.12", "path": str(folder / "bin" / "python3.10")}]
+
+
+def test_pasted_text_is_parsed_without_running_anything(tmp_path):
+    bin_dir = _fake_tool(tmp_path, "echo should-not-run; exit 1")
+    text = "NVIDIA GeForce RTX 3060, 12288, 535.54.03, 8.6\n"
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, nvidia_smi_text=text, only_sections=["nvidia"])
+    assert facts["nvidia_smi"]["status"] == "ok"
+    assert facts["gpus"][0]["vram_bytes"] == 12288 * MIB

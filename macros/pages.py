@@ -37,6 +37,7 @@ def register(env, rules):
     env.macro(reference.cli_help, "cli_help")
     env.macro(reference.report_fields_table, "report_fields_table")
     env.macro(reference.report_schema_text, "report_schema_text")
+    env.macro(reference.rules_error_example, "rules_error_example")
     env.filter(or_list, "or_list")
     env.filter(and_list, "and_list")
     env.filter(size, "size")

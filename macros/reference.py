@@ -88,3 +88,24 @@ def _type_of(node):
 
 def _one_line(text):
     return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def rules_error_example():
+    """The message the build really prints for a size with a bad unit (RAM's `min` cut short)."""
+    import re
+    import tempfile
+
+    from .rules_file import RULES_PATH, RulesError, build_stopped_message, load_rules
+
+    text = RULES_PATH.read_text(encoding="utf-8")
+    start = text.index("id: ram.total")
+    line = re.compile(r"^(\s+min:\s*)(.+?)B\s*$", re.M).search(text, start)
+    broken = text[:line.start()] + line.group(1) + line.group(2) + text[line.end():]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "requirements.yaml"
+        path.write_text(broken, encoding="utf-8")
+        try:
+            load_rules(path)
+        except RulesError as err:
+            return build_stopped_message(err).replace(str(path), "rules/requirements.yaml")
+    raise PluginError("the example of a bad rules file loaded without error")

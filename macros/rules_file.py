@@ -40,13 +40,22 @@ def load_rules(path=RULES_PATH, schema_path=SCHEMA_PATH):
 
     data, root_node = _parse_yaml(text, display, path)
     schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
-    problems = _schema_problems(data, schema, root_node, display)
+    # A repeated id is reported alone: the schema's complaints about a rule
+    # that merely reuses another's id would only hide it.
+    problems = _duplicate_id_problems(data, root_node, display)
+    if not problems:
+        problems = _schema_problems(data, schema, root_node, display)
     if not problems:
         problems = _semantic_problems(data, root_node, display)
     if problems:
         raise RulesError(path, problems)
     _expand_templates(data)
     return data
+
+
+def build_stopped_message(err):
+    """What a site or script build prints when the rules cannot be used: one readable block."""
+    return "The rules file cannot be used, so the site cannot be built:\n%s" % err
 
 
 def rules_by_id(rules):
@@ -91,6 +100,9 @@ def _parse_yaml(text, display, path):
         problem = exc.problem or str(exc)
         if exc.context and "duplicate" not in problem:
             problem = "%s %s" % (exc.context, problem)
+            started = exc.context_mark
+            if started is not None and mark is not None and started.line != mark.line:
+                problem += " (it started at line %d)" % (started.line + 1)
         raise RulesError(path, [(where, "YAML syntax error: %s" % problem)])
     except yaml.YAMLError as exc:
         raise RulesError(path, [(display, "YAML syntax error: %s" % exc)])
@@ -217,25 +229,35 @@ def _line_of(where):
 # --- meaning -----------------------------------------------------------------
 
 
+def _duplicate_id_problems(data, root_node, display):
+    """Model family ids and rule ids that appear twice (robust to entries of any shape)."""
+    problems = []
+    for section, what in (("model_families", "model family id"), ("rules", "rule id")):
+        entries = data.get(section)
+        if not isinstance(entries, list):
+            continue
+        first_index = {}
+        for index, entry in enumerate(entries):
+            entry_id = entry.get("id") if isinstance(entry, dict) else None
+            if not isinstance(entry_id, str):
+                continue
+            if entry_id in first_index:
+                message = "duplicate %s %r (also %s[%d])" % (what, entry_id, section, first_index[entry_id])
+                if section == "rules":
+                    message += ": ids are page anchors and must be unique"
+                problems.append((_where(display, root_node, data, [section, index, "id"]), message))
+            first_index.setdefault(entry_id, index)
+    return problems
+
+
 def _semantic_problems(data, root_node, display):
     problems = []
 
     def problem(keys, message):
         problems.append((_where(display, root_node, data, keys), message))
 
-    family_ids = {}
-    for index, family in enumerate(data["model_families"]):
-        if family["id"] in family_ids:
-            problem(["model_families", index, "id"],
-                    "duplicate model family id %r (also model_families[%d])" % (family["id"], family_ids[family["id"]]))
-        family_ids.setdefault(family["id"], index)
-
-    rule_ids = {}
+    family_ids = {family["id"] for family in data["model_families"]}
     for index, rule in enumerate(data["rules"]):
-        if rule["id"] in rule_ids:
-            problem(["rules", index, "id"],
-                    "duplicate rule id %r (also rules[%d]): ids are page anchors and must be unique" % (rule["id"], rule_ids[rule["id"]]))
-        rule_ids.setdefault(rule["id"], index)
         for keys, value in _walk(rule.get("values", {}), ["rules", index, "values"]):
             last = keys[-1]
             if isinstance(last, str) and last.endswith("family") or last == "beefier_gpu_for":

@@ -12,6 +12,8 @@ def check_ram(check):
     if limit is not None and limit < total:
         detail = "%s of RAM, but this container may use only %s" % (format_gb(total), format_gb(limit))
         total = limit
+    elif limit is not None and limit == total:
+        detail = "%s of RAM (this container's memory limit)" % format_gb(total)
     else:
         detail = "%s of RAM" % format_gb(total)
     detail += "; Invoke needs at least %s." % check.values["min"]

@@ -9,7 +9,7 @@ import hashlib
 
 from mkdocs.exceptions import PluginError
 
-from . import assets, pages
+from . import assets, browser_assets, pages
 from .rules_file import RulesError, load_rules
 from .script_bundle import build_script, write_script
 
@@ -33,3 +33,4 @@ def on_post_build(env):
     site_dir = env.conf["site_dir"]
     write_script(site_dir, env.check_script_text)
     assets.copy_vendor_files(site_dir)
+    browser_assets.add_browser_check(env.conf, site_dir)

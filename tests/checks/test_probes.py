@@ -193,17 +193,21 @@ def test_one_probe_raising_leaves_the_others(monkeypatch, tmp_path):
     assert facts["os"]["distro"]["id"] == "arch"
 
 
-def test_psutil_present_is_used_on_the_real_root(monkeypatch):
+def test_psutil_is_used_where_the_os_gives_no_total(monkeypatch):
+    import checks.probes.memory as memory
+    monkeypatch.setattr(memory, "parse_meminfo_total", lambda text: None)
+    monkeypatch.setattr(memory, "_cgroup_limit", lambda context: None)
     fake = types.SimpleNamespace(virtual_memory=lambda: types.SimpleNamespace(total=123456789012))
     monkeypatch.setitem(sys.modules, "psutil", fake)
     facts = gather_facts(only_sections=["ram"])
-    assert facts["ram"]["source"] in ("psutil", "cgroup memory limit")
-    if facts["ram"]["source"] == "psutil":
-        assert facts["ram"]["total_bytes"] == 123456789012
+    assert (facts["ram"]["source"], facts["ram"]["total_bytes"]) == ("psutil", 123456789012)
+    monkeypatch.setitem(sys.modules, "psutil", None)   # absent: import psutil raises ImportError
+    facts = gather_facts(only_sections=["ram"])
+    assert facts["ram"]["total_bytes"] is None and "ram.total_bytes" in facts["unknown"]
 
 
-def test_psutil_absent_falls_back_to_proc_meminfo(monkeypatch):
-    monkeypatch.setitem(sys.modules, "psutil", None)   # import psutil raises ImportError
+def test_proc_meminfo_needs_no_psutil(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psutil", None)
     facts = gather_facts(only_sections=["ram"])
     assert facts["ram"]["source"] in ("/proc/meminfo", "cgroup memory limit")
     assert facts["ram"]["total_bytes"] > 0

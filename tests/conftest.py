@@ -28,8 +28,9 @@ def rules():
 def build_site(project_dir, site_dir):
     """Run `mkdocs build --strict` for `project_dir` into `site_dir`; return the CompletedProcess."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # No -q: it hides warnings from --strict, so a broken link would pass.
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site_dir)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
         cwd=str(project_dir), env=env, capture_output=True, text=True, timeout=600,
     )
 

@@ -1,0 +1,176 @@
+"""3. Every rule has a check or is marked documentation-only, and the checks read only what the rules have.
+
+Static: the registry (checks.evaluate.CHECKS) against the rules, and the rule ids
+and value keys typed in the checks' sources. Dynamic: the evaluation over the
+fixture corpus with rules that record every key read that they do not have.
+"""
+import ast
+
+from .problems import problem
+
+CHECK = 3
+
+
+def verify(project, evaluation_factory):
+    """`evaluation_factory(literal_keys)` runs the recording evaluation (shared with check 4)."""
+    from checks.evaluate import CHECKS
+
+    rules = {rule["id"]: rule for rule in project.rules["rules"]}
+    sources = SourceScan(project)
+    problems = []
+    for rule_id, rule in rules.items():
+        if rule.get("check", True) and rule_id not in CHECKS:
+            problems.append(problem(CHECK, "no check in checks.evaluate.CHECKS, and the rule is not marked "
+                                           "documentation-only (check: false)", rule=rule_id,
+                                    page="rules/requirements.yaml", line=_rule_line(project, rule_id)))
+    for rule_id, function in sorted(CHECKS.items()):
+        if rule_id not in rules:
+            problems.append(problem(CHECK, "CHECKS registers %s for a rule the rules do not have" % function.__name__,
+                                    rule=rule_id, page=sources.registry_file, line=sources.registry_line(rule_id)))
+    problems += sources.problems(rules, CHECKS)
+    evaluation = evaluation_factory(sources.literal_keys)
+    for rule_id, key in sorted(evaluation.misses):
+        problems.append(problem(CHECK, "a check read values.%s, which the rules do not have (seen while "
+                                       "evaluating the fixture corpus)" % key,
+                                rule=rule_id, page="rules/requirements.yaml", line=_rule_line(project, rule_id)))
+    return problems, len(rules) + len(evaluation.reports), evaluation
+
+
+def _rule_line(project, rule_id):
+    path = project.root / "rules" / "requirements.yaml"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() in ("- id: %s" % rule_id, "- id: '%s'" % rule_id, '- id: "%s"' % rule_id):
+            return number
+    return None
+
+
+class SourceScan:
+    """The rule ids and value keys the checks' sources name, found with the ast module."""
+
+    def __init__(self, project):
+        self.root = project.root
+        self.evaluate_dir = project.root / "checks" / "evaluate"
+        self.registry_file = "checks/evaluate/__init__.py"
+        self.trees = {}
+        for path in sorted(self.evaluate_dir.rglob("*.py")):
+            self.trees[path.relative_to(project.root).as_posix()] = ast.parse(path.read_text(encoding="utf-8"))
+        self.literal_keys = set()
+        for tree in self.trees.values():
+            for node in ast.walk(tree):
+                key = _subscript_or_get_key(node)
+                if key is not None:
+                    self.literal_keys.add(key)
+
+    def registry_line(self, rule_id):
+        for node in ast.walk(self.trees.get(self.registry_file, ast.Module(body=[]))):
+            if isinstance(node, ast.Constant) and node.value == rule_id:
+                return node.lineno
+        return None
+
+    def problems(self, rules, registry):
+        all_keys = set()
+        for rule in rules.values():
+            all_keys |= _all_keys(rule.get("values", {}))
+        functions = dict((function.__name__, rule_id) for rule_id, function in registry.items())
+        found = []
+        for path, tree in self.trees.items():
+            found += self._rule_ids(path, tree, rules)
+            for function in [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)]:
+                found += self._value_keys(path, function, rules, functions.get(function.name), all_keys)
+        return found
+
+    def _rule_ids(self, path, tree, rules):
+        found = []
+        for node, rule_id in _named_rule_ids(tree):
+            if rule_id not in rules:
+                found.append(problem(CHECK, "the checks name rule %r, which the rules do not have" % rule_id,
+                                     rule=rule_id, page=path, line=node.lineno))
+        return found
+
+    def _value_keys(self, path, function, rules, own_rule, all_keys):
+        """Keys read from `<x>.values[...]` (the function's own rule when it is registered) and `rule_values(id)[...]`."""
+        found = []
+        aliases = {}  # name -> rule id, for `dedicated = check.rule_values("gpu.dedicated")`
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                rule_id = _rule_values_call(node.value)
+                if rule_id:
+                    aliases[node.targets[0].id] = rule_id
+        for node in ast.walk(function):
+            key = _subscript_or_get_key(node)
+            if key is None:
+                continue
+            container = node.value if isinstance(node, ast.Subscript) else node.func.value
+            rule_id = _rule_values_call(container)
+            if rule_id is None and isinstance(container, ast.Name):
+                rule_id = aliases.get(container.id)
+            if rule_id is None and isinstance(container, ast.Attribute) and container.attr == "values":
+                rule_id = own_rule
+            if rule_id in rules:
+                if key not in rules[rule_id].get("values", {}):
+                    found.append(problem(CHECK, "%s() reads values[%r] of %s, which the rules do not have"
+                                         % (function.name, key, rule_id), rule=rule_id, page=path, line=node.lineno))
+            elif _reads_values(container) and key not in all_keys:
+                found.append(problem(CHECK, "%s() reads values[%r], which no rule has" % (function.name, key),
+                                     page=path, line=node.lineno))
+        return found
+
+
+def _subscript_or_get_key(node):
+    """"k" for `x["k"]` and `x.get("k")`."""
+    if isinstance(node, ast.Subscript):
+        inner = node.slice
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+            return inner.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and node.args:
+        if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            return node.args[0].value
+    return None
+
+
+def _rule_values_call(node):
+    """The rule id of `x.rule_values("id")`, else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rule_values" \
+            and node.args and isinstance(node.args[0], ast.Constant):
+        return node.args[0].value
+    return None
+
+
+def _reads_values(node):
+    """`check.values`, `problematic_values`, `rule_values(...)`: something holding a rule's values."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "values"
+    if isinstance(node, ast.Name):
+        return node.id.endswith("_values") or node.id == "values"
+    return _rule_values_call(node) is not None
+
+
+def _named_rule_ids(tree):
+    """(node, rule id) for the keys of CHECKS / SECTIONS, rule_values("id") and by_id["id"]."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and \
+                any(isinstance(target, ast.Name) and target.id in ("CHECKS", "SECTIONS") for target in node.targets):
+            for key in node.value.keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    yield key, key.value
+        rule_id = _rule_values_call(node)
+        if rule_id:
+            yield node, rule_id
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "by_id":
+            key = _subscript_or_get_key(node)
+            if key:
+                yield node, key
+
+
+def _all_keys(value):
+    keys = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            keys.add(key)
+            keys |= _all_keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            keys |= _all_keys(item)
+    return keys
+
+

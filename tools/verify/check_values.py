@@ -1,0 +1,100 @@
+"""1. Every rule's values stand at its anchor, and every value on the site is the one the rules hold.
+
+Three ways a page can drift from the rules:
+- a rule-value span shows a text the macros would not render for its rule and key;
+- a rule has no anchor on its page;
+- a size or a version of the rule is missing from the rule's section (from the
+  rule's anchor to the next heading of the same or higher level). Other values
+  (URLs, package names, launchers) may stand anywhere; where they stand, they
+  must be right.
+"""
+from .problems import problem
+from .rule_values import Display, requirement_values
+
+CHECK = 1
+REQUIRED_KINDS = ("size", "version")
+
+
+def verify(project, pages):
+    """`pages`: {built HTML path: Page}. Returns (problems, number of values checked)."""
+    display = Display(project.rules)
+    problems, checked = [], 0
+    for path, page in sorted(pages.items()):
+        for item in page.rule_values():
+            checked += 1
+            wrong = _wrong_text(display, item)
+            if wrong:
+                problems.append(_at_value(project, path, item, wrong))
+    for rule in project.rules["rules"]:
+        problems += _section_problems(project, pages, rule)
+        checked += 1
+    return problems, checked
+
+
+def _wrong_text(display, item):
+    if not item.rule or not item.key:
+        return "a rule-value span without data-rule and data-key"
+    try:
+        expected = display.expected(item.rule, item.key, item.family)
+    except KeyError as exc:
+        return "shows %r for a value the rules do not have (%s)" % (item.text, str(exc).strip("'\""))
+    if item.text not in expected:
+        return "shows %r where the rules say %s" % (item.text, " / ".join(repr(text) for text in sorted(expected)))
+    return None
+
+
+def _at_value(project, path, item, message):
+    page = project.source_page(path)
+    line = project.source_line(page, _macro_patterns(item)) if page else None
+    if line is None:
+        page, line = None, item.line
+    return problem(CHECK, "%s (built page line %d)" % (message, item.line), rule=item.rule,
+                   page=project.docs_relative(page) if page else project.display_page(path), line=line)
+
+
+def _macro_patterns(item):
+    """Where the span most likely came from in the Markdown: the macro call, else the text itself."""
+    import re
+    patterns = []
+    if item.family:
+        patterns.append(r"family_value\([^)]*%s" % re.escape(item.family))
+    if item.rule and item.key:
+        patterns.append(r"value\(\s*[\"']%s[\"']\s*,\s*[\"']%s" % (re.escape(item.rule), re.escape(item.key.split(".")[0])))
+    if item.text:
+        patterns.append(re.escape(item.text))
+    if item.rule:
+        patterns.append(re.escape(item.rule))
+    return patterns
+
+
+def _section_problems(project, pages, rule):
+    rule_id = rule["id"]
+    path = project.built_path(rule["page"])
+    page_name = project.docs_relative(rule["page"])
+    page = pages.get(path)
+    if page is None:
+        return [problem(CHECK, "its page %s was not built" % rule["page"], rule=rule_id, page=page_name)]
+    section = page.section(rule_id)
+    if section is None:
+        line = project.source_line(rule["page"], [r"rule_heading\(\s*[\"']%s[\"']" % rule_id.replace(".", r"\.")])
+        return [problem(CHECK, "no heading with the anchor #%s on its page" % rule_id, rule=rule_id,
+                        page=page_name, line=line)]
+    present = [(item.key, item.family) for item in section if hasattr(item, "key")]
+    anchor_line = project.source_line(rule["page"], [r"rule_heading\(\s*[\"']%s[\"']" % rule_id.replace(".", r"\."),
+                                                     r"#%s\b" % rule_id.replace(".", r"\.")])
+    problems = []
+    for value in requirement_values(project.rules):
+        if value.rule != rule_id or value.kind not in REQUIRED_KINDS or _covered(value.key, value.family, present):
+            continue
+        label = "%s%s" % ("%s." % value.family if value.family else "", value.key)
+        problems.append(problem(CHECK, "value %s (%s) is missing from the rule's section (#%s)" % (
+            label, value.text, rule_id), rule=rule_id, page=page_name, line=anchor_line))
+    return problems
+
+
+def _covered(key, family, present):
+    """A span for "supported" covers "supported.0": lists are shown whole."""
+    for shown_key, shown_family in present:
+        if shown_family == family and (key == shown_key or key.startswith(shown_key + ".")):
+            return True
+    return False

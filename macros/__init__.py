@@ -10,7 +10,7 @@ import hashlib
 from mkdocs.exceptions import PluginError
 
 from . import assets, browser_assets, pages
-from .rules_file import RulesError, load_rules
+from .rules_file import RulesError, build_stopped_message, load_rules
 from .script_bundle import build_script, write_script
 
 
@@ -20,7 +20,7 @@ def define_env(env):
     except RulesError as err:
         # One block that names the file, line, key path and what was expected;
         # `from None` keeps Python's traceback out of the build output.
-        raise PluginError("The rules file cannot be used, so the site cannot be built:\n%s" % err) from None
+        raise PluginError(build_stopped_message(err)) from None
 
     site_url = env.conf["site_url"] or "/"
     script_text = build_script(rules, site_url)

@@ -118,15 +118,18 @@ def _python_too_old():
 
 def _install_embedded_modules():
     """Make `import checks...` load the modules embedded above."""
-    import importlib.abc
-    import importlib.util
+    # importlib.machinery only: importlib.abc would pull in importlib.resources,
+    # pathlib and tempfile, a third of the checker's whole run time.
     import linecache
+    from importlib.machinery import ModuleSpec
 
-    class EmbeddedModules(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    class EmbeddedModules(object):
+        """A meta-path finder and loader for the modules in SOURCES."""
+
         def find_spec(self, fullname, path=None, target=None):
             if fullname in SOURCES or fullname == "checks._embedded":
                 is_package = SOURCES.get(fullname, (False, ""))[0]
-                return importlib.util.spec_from_loader(fullname, self, is_package=is_package)
+                return ModuleSpec(fullname, self, is_package=is_package)
             return None
 
         def create_module(self, spec):

@@ -128,28 +128,16 @@ def run_paste(text, site_url):
             return _refused("%s: this JSON is neither (%s)." % (_PASTE_EXPECTED, exc), site_url)
         return _evaluated(facts, site_url)
     parsed = parse_nvidia_smi(text)
-    if parsed["format"] in ("table", "csv") and parsed["gpus"]:
-        return _evaluated(facts_from_nvidia_smi(parsed), site_url)
-    if parsed["format"] == "failure":
-        return _evaluated(facts_from_nvidia_smi(parsed), site_url)
+    if parsed["gpus"] or parsed["format"] == "failure":
+        return _evaluated(facts_from_nvidia_smi(text), site_url)
     return _refused("%s; this is neither." % _PASTE_EXPECTED, site_url)
 
 
-def facts_from_nvidia_smi(parsed):
-    """Facts for a machine known only by its nvidia-smi output (parsed by parse_nvidia_smi)."""
+def facts_from_nvidia_smi(text):
+    """Facts for a machine known only by its nvidia-smi output, read as check.py --nvidia-smi reads it."""
+    from .probes.nvidia import probe_nvidia   # imported here: the button's check never needs the probes
     facts = new_facts("nvidia-smi")
-    if parsed["format"] == "failure":
-        facts["nvidia_smi"].update({"status": "failed", "message": parsed["message"]})
-        facts["gpu_hardware"]["nvidia"] = True
-        facts["unknown"]["gpus"] = "nvidia-smi failed, so it listed no GPU."
-    else:
-        facts["nvidia_smi"]["status"] = "ok"
-        facts["gpu_hardware"]["nvidia"] = True
-        for gpu in parsed["gpus"]:
-            gpu = dict(gpu)
-            gpu["driver_version"] = gpu.get("driver_version") or parsed.get("driver_version")
-            gpu["cuda_version"] = gpu.get("cuda_version") or parsed.get("cuda_version")
-            facts["gpus"].append(gpu)
+    probe_nvidia(facts, None, text)
     return facts
 
 

@@ -14,6 +14,8 @@ The server and browser helpers here are shared with tests/browser.
 """
 import argparse
 import functools
+import os
+import re
 import statistics
 import sys
 import tempfile
@@ -35,18 +37,44 @@ WARM_TARGET_MS = 300
 COLD_TARGET_RATIO = 1.2
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves the built site; its sitemap names this server, as `mkdocs serve` does.
+
+    Material's instant navigation only intercepts links listed in sitemap.xml,
+    and it maps the sitemap's URLs to this host but not to this port.
+    """
+    site_url = ""
+    local_url = ""
+
+    def do_GET(self):
+        if self.path.split("?")[0] != "/sitemap.xml" or not self.site_url:
+            return SimpleHTTPRequestHandler.do_GET(self)
+        with open(os.path.join(self.directory, "sitemap.xml"), encoding="utf-8") as handle:
+            body = handle.read().replace(self.site_url, self.local_url).encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
+
+    def handle(self):
+        try:
+            SimpleHTTPRequestHandler.handle(self)
+        except ConnectionError:
+            pass          # the browser closed a context mid-download
 
 
 class SiteServer(object):
     """The built site on http://127.0.0.1:<free port>/, in a thread; use as a context manager."""
 
     def __init__(self, site_dir):
-        handler = functools.partial(QuietHandler, directory=str(site_dir))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        handler = type("Handler", (SiteHandler,), {"site_url": canonical_root(site_dir)})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
         self.url = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
+        handler.local_url = self.url
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -56,6 +84,14 @@ class SiteServer(object):
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def canonical_root(site_dir):
+    """The site_url the site was built for: the home page's canonical link."""
+    index = Path(site_dir) / "index.html"
+    found = re.search(r'<link rel="canonical" href="([^"]+)"', index.read_text(encoding="utf-8")) \
+        if index.is_file() else None
+    return found.group(1) if found else ""
 
 
 def launch_chromium(playwright):

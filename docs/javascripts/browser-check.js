@@ -267,7 +267,7 @@
     }
     if (view && view.root === root) return;
     build(root);
-    if (!browserInfo) browserInfo = gatherInfo();
+    browserInfo = gatherInfo();   // while the runtime loads, so a click answers at once
     startWorker(root);
     render();
   }

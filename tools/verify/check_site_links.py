@@ -28,9 +28,10 @@ def verify(project, pages):
                 problems.append(_at(project, path, link.line, "link %r: %s" % (link.url, why), [re.escape(link.url)]))
         for line, text in page.article_text():
             for match in LEFTOVERS.finditer(text):
+                following = re.sub(r"<[^>]+>", "", text[match.start():])[:24].strip()
                 problems.append(_at(project, path, line, "leftover template text %r: %s" % (
                     match.group(0), " ".join(re.sub(r"<[^>]+>", " ", text).split())[:120]),
-                    [re.escape(match.group(0))]))
+                    [re.escape(following)]))
     return problems, checked
 
 

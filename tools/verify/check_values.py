@@ -8,6 +8,8 @@ Three ways a page can drift from the rules:
   (URLs, package names, launchers) may stand anywhere; where they stand, they
   must be right.
 """
+import re
+
 from .problems import problem
 from .rule_values import Display, requirement_values
 
@@ -53,15 +55,14 @@ def _at_value(project, path, item, message):
 
 
 def _macro_patterns(item):
-    """Where the span most likely came from in the Markdown: the macro call, else the text itself."""
-    import re
+    """Where the span most likely came from in the Markdown: its text typed by hand, else the macro call."""
     patterns = []
+    if item.text:
+        patterns.append(re.escape(item.text))  # a value typed by hand, where it was typed
     if item.family:
         patterns.append(r"family_value\([^)]*%s" % re.escape(item.family))
     if item.rule and item.key:
         patterns.append(r"value\(\s*[\"']%s[\"']\s*,\s*[\"']%s" % (re.escape(item.rule), re.escape(item.key.split(".")[0])))
-    if item.text:
-        patterns.append(re.escape(item.text))
     if item.rule:
         patterns.append(re.escape(item.rule))
     return patterns

@@ -46,7 +46,7 @@ def load_rules(path=RULES_PATH, schema_path=SCHEMA_PATH):
     if not problems:
         problems = _schema_problems(data, schema, root_node, display)
     if not problems:
-        problems = _semantic_problems(data, root_node, display)
+        problems = _semantic_problems(data, root_node, display) + _template_problems(data, root_node, display)
     if problems:
         raise RulesError(path, problems)
     _expand_templates(data)
@@ -283,14 +283,50 @@ def _walk(value, keys):
         yield keys, value
 
 
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_TEXT_FIELDS = ("title", "summary", "why", "fix")
+
+
+def _template_value(value):
+    """How a rule value reads inside a sentence: lists joined, named entries by name."""
+    if isinstance(value, list):
+        words = [item["name"] if isinstance(item, dict) else str(item) for item in value]
+        if all(isinstance(item, dict) for item in value):
+            return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        return " or ".join(words)
+    return str(value)
+
+
+def _template_problems(data, root_node, display):
+    """A {placeholder} in a rule's text must name one of that rule's values."""
+    problems = []
+    for index, rule in enumerate(data["rules"]):
+        for field in _TEXT_FIELDS + tuple(rule["values"]):
+            text = rule.get(field) if field in _TEXT_FIELDS else rule["values"][field]
+            if not isinstance(text, str):
+                continue
+            for name in _PLACEHOLDER.findall(text):
+                if name not in rule["values"] or isinstance(rule["values"][name], dict):
+                    keys = ["rules", index, field] if field in _TEXT_FIELDS else ["rules", index, "values", field]
+                    problems.append((_where(display, root_node, data, keys),
+                                     "{%s} is not one of this rule's values (known: %s)"
+                                     % (name, ", ".join(sorted(rule["values"])))))
+    return problems
+
+
 def _expand_templates(data):
-    """Fill {version} in the installer's values from its own version."""
+    """Fill {value} placeholders in each rule's texts and string values from its own values.
+
+    Sentences such as "At least {min} of RAM" keep the value stated once, in `values`.
+    """
     for rule in data["rules"]:
         values = rule["values"]
-        if "version" in values:
-            for key, value in values.items():
-                if isinstance(value, str) and key != "version":
-                    values[key] = value.replace("{version}", values["version"])
+        fill = lambda match: _template_value(values[match.group(1)])
+        for key, value in list(values.items()):
+            if isinstance(value, str):
+                values[key] = _PLACEHOLDER.sub(fill, value)
+        for field in _TEXT_FIELDS:
+            rule[field] = _PLACEHOLDER.sub(fill, rule[field])
 
 
 def _display_path(path):

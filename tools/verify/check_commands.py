@@ -33,6 +33,7 @@ DOWNLOADERS = ("curl", "wget", "Invoke-WebRequest", "iwr", "irm", "Invoke-RestMe
 CHECKSUMMERS = ("sha256sum", "shasum")
 SEPARATORS = ("|", "||", "&&", ";")
 TIMEOUT_S = 120
+RUNS_THE_SCRIPT = re.compile(r"\b(?:python3?|py)\b[^\n]*\bcheck\.py\b|\bcheck\.py\s*\|\s*python")
 OPTION_ALONE = re.compile(r"^(--?[a-z][\w-]*)(?:\s+[A-Z_]+)?$")
 
 
@@ -44,7 +45,7 @@ def verify(project, pages):
     help_text = _run([sys.executable, str(script), "--help"], project.root)[1]
     for path, page in sorted(pages.items()):
         for code in page.code:
-            if not code.block and OPTION_ALONE.match(code.text.strip()) and _is_reference(project, path):
+            if not code.block and OPTION_ALONE.match(code.text.strip()) and _runs_the_script(page):
                 checked += 1
                 option = OPTION_ALONE.match(code.text.strip()).group(1)
                 if not re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(option), help_text):
@@ -60,9 +61,9 @@ def verify(project, pages):
     return problems, checked
 
 
-def _is_reference(project, path):
-    """Options alone are checked on the pages that document the script: those that show check.py."""
-    return SCRIPT_NAME in path.read_text(encoding="utf-8")
+def _runs_the_script(page):
+    """Options alone are checked on the pages that document the script: those with a block that runs it."""
+    return any(code.block and RUNS_THE_SCRIPT.search(code.text) for code in page.code)
 
 
 def _replay(project, code):

@@ -1,0 +1,42 @@
+"""The hard-coded value scanner and the command splitter, on small inputs."""
+from tools.verify.check_commands import _segments
+from tools.verify.check_hardcoded import find_hard_coded
+from tools.verify.rule_values import Display, requirement_values
+
+
+def typed(text, rules):
+    return [(line, value.rule, found) for line, value, found in find_hard_coded(text, requirement_values(rules))]
+
+
+def test_values_typed_in_prose_or_code_are_found_with_their_line(rules):
+    ram = rules["rules"][[rule["id"] for rule in rules["rules"]].index("ram.total")]["values"]["min"]
+    number = ram.split()[0]
+    text = "# Title\n\nYou need %sGB.\n\n```bash\necho %s\n```\n" % (number, ram)
+    # The same size may be two rules' value (RAM and an install size): one place, found once per rule.
+    assert sorted(set((line, found) for line, _, found in typed(text, rules) if found.startswith(number))) == \
+        [(3, number + "GB"), (6, ram)]
+
+
+def test_macros_template_tags_and_comments_are_not_scanned(rules):
+    text = ('{{ value("ram.total", "min") }}\n{% set x = rules["ram.total"]["values"]["min"] %}\n'
+            '<!-- ' + rules["rules"][0]["summary"] + ' -->\n')
+    assert typed(text, rules) == []
+
+
+def test_versions_inside_longer_versions_are_not_values(rules):
+    supported = [rule for rule in rules["rules"] if rule["id"] == "python.version"][0]["values"]["supported"]
+    text = "Python %s.4 or %s0 or v%s" % (supported[0], supported[0], supported[0])
+    assert [found for _, rule, found in typed(text, rules) if rule == "python.version"] == []
+
+
+def test_expected_display_of_lists_and_shares(rules):
+    display = Display(rules)
+    supported = [rule for rule in rules["rules"] if rule["id"] == "python.version"][0]["values"]["supported"]
+    assert " or ".join(supported) in display.expected("python.version", "supported")
+
+
+def test_command_lines_are_cut_at_pipes_and_comments():
+    assert _segments("curl -fsSL https://x/check.py | python3 - --json  # note") == [
+        (["curl", "-fsSL", "https://x/check.py"], "|"), (["python3", "-", "--json"], None)]
+    assert _segments('python3 check.py --json > report.json || echo "not ready"') == [
+        (["python3", "check.py", "--json", ">", "report.json"], "||"), (["echo", "not ready"], None)]

@@ -1,7 +1,7 @@
 """Fixtures for the verify tests: verify run on the clean tree, and on one copy with every defect planted.
 
 The seven planted defects do not hide each other, so one copy is built and
-verified once for the whole session; each test asserts that its own defect is
+verified once per test run; each test asserts that its own defect is
 named (check, rule id, page, line).
 """
 import os

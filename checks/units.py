@@ -18,6 +18,30 @@ UNITS = {
 
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$")
 
+# No disk, RAM or VRAM of a real machine comes near 2^64 bytes (16 EiB): a
+# bigger figure in a tool's output or a saved file is garbage, not a size.
+MAX_BYTES = 2 ** 64
+_WHOLE_NUMBER = re.compile(r"^[0-9]{1,20}$")
+
+
+def whole_number(text):
+    """The non-negative integer written in `text` with ASCII digits, or None.
+
+    Unlike str.isdigit() + int(), this never raises: it refuses digits int()
+    cannot read ("\u00b2") and numbers too long for Python 3.11's int() limit.
+    """
+    if not isinstance(text, str):
+        return None
+    value = text.strip()
+    return int(value) if _WHOLE_NUMBER.match(value) else None
+
+
+def plausible_bytes(number):
+    """`number` when it can be a size in bytes (a whole number from 0 to MAX_BYTES), else None."""
+    if isinstance(number, bool) or not isinstance(number, int):
+        return None
+    return number if 0 <= number <= MAX_BYTES else None
+
 
 def parse_size(text):
     """Return the number of bytes in a size such as "12 GB" or "8151 MiB".

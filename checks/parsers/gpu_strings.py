@@ -90,7 +90,12 @@ def _parse_renderer(renderer, vendor):
         return None, ("the browser draws in software (%s): it has no hardware GPU to use, "
                       "so it cannot see the machine's GPU" % _software_name(text))
     approximate = bool(_FIREFOX_SIMILAR.search(text))
-    angle_vendor, device = _split_angle(_FIREFOX_SIMILAR.sub("", text))
+    # "ANGLE (NVIDIA, NVIDIA GeForce GTX 16": cut short, so the model may be another one.
+    text = _FIREFOX_SIMILAR.sub("", text)
+    cut_short = text.startswith("ANGLE (") and not text.endswith(")")
+    if cut_short:
+        text += ")"
+    angle_vendor, device = _split_angle(text)
     name = _clean_device(device)
     gpu_vendor = _vendor_of(name) or _vendor_of(angle_vendor or "") or _vendor_of(_clean_text(vendor))
     if not name:
@@ -98,7 +103,9 @@ def _parse_renderer(renderer, vendor):
     if re.match(r"^apple gpu$", name, re.I):
         return ({"vendor": "apple", "name": name, "name_exact": False},
                 "the browser reports only \"Apple GPU\", not the chip")
-    gpu = {"vendor": gpu_vendor or "other", "name": name, "name_exact": not approximate}
+    gpu = {"vendor": gpu_vendor or "other", "name": name, "name_exact": not (approximate or cut_short)}
+    if cut_short:
+        return gpu, "the browser's GPU description is cut short, so the model is not certain"
     if approximate:
         return gpu, "the browser reports a similar model, not the exact one"
     return gpu, None

@@ -1,19 +1,21 @@
 """Read macOS tool outputs: sysctl values, sw_vers and system_profiler's display section."""
 import re
 
+from ..units import plausible_bytes, whole_number
+
 
 def parse_sysctl_int(text):
     """`sysctl -n hw.memsize` (or any integer sysctl) -> int, or None."""
-    if not isinstance(text, str):
-        return None
-    value = text.strip()
-    return int(value) if value.isdigit() else None
+    return whole_number(text)
 
 
 def parse_sysctl_flag(text):
-    """`sysctl -n hw.optional.arm64` / `sysctl.proc_translated` -> True, False, or None when absent."""
+    """`sysctl -n hw.optional.arm64` / `sysctl.proc_translated` -> True, False, or None when absent.
+
+    Only 0 and 1 are flags: any other number is not read as "no".
+    """
     value = parse_sysctl_int(text)
-    return None if value is None else value == 1
+    return {0: False, 1: True}.get(value)
 
 
 def parse_sw_vers(text):
@@ -41,8 +43,8 @@ def parse_displays(text):
             gpus.append(current)
         elif current is None:
             continue
-        elif key == "Total Number of Cores" and value.isdigit():
-            current["cores"] = int(value)
+        elif key == "Total Number of Cores":
+            current["cores"] = whole_number(value)
         elif key == "Vendor":
             current["vendor"] = re.sub(r"\s*\(0x[0-9a-fA-F]+\)$", "", value)
         elif key.startswith("VRAM"):
@@ -51,7 +53,8 @@ def parse_displays(text):
 
 
 def _vram(value):
-    match = re.match(r"(\d+)\s*(MB|GB)", value)
-    if not match:
+    match = re.match(r"([0-9]+)\s*(MB|GB)\b", value)
+    number = whole_number(match.group(1)) if match else None
+    if number is None:
         return None
-    return int(match.group(1)) * (2 ** 20 if match.group(2) == "MB" else 2 ** 30)
+    return plausible_bytes(number * (2 ** 20 if match.group(2) == "MB" else 2 ** 30))

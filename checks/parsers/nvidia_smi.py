@@ -8,17 +8,20 @@ returned as the message: which failure it is, the rules decide.
 import re
 
 from ..facts import new_gpu
+from ..units import plausible_bytes
 
 MIB = 1048576
 
 # Columns asked for by the probe, in this order, when there is no header.
 QUERY_FIELDS = ("name", "memory.total", "driver_version", "compute_cap", "mig.mode.current")
 
-_HEADER_SMI = re.compile(r"NVIDIA-SMI\s+([0-9][0-9.]*)")
-_HEADER_DRIVER = re.compile(r"Driver Version:\s*([0-9][0-9.]*)")
-_HEADER_CUDA = re.compile(r"CUDA Version:\s*([0-9][0-9.]*|N/A)")
+# Versions in the header end at a space or the border: a header cut short gives none.
+_HEADER_SMI = re.compile(r"NVIDIA-SMI\s+([0-9][0-9.]*)(?=\s|\|)")
+_HEADER_DRIVER = re.compile(r"Driver Version:\s*([0-9][0-9.]*)(?=\s|\|)")
+_HEADER_CUDA = re.compile(r"CUDA Version:\s*([0-9]+\.[0-9]+|N/A)(?=\s|\|)")
 # First cell of a GPU row: index, name, persistence mode or Windows driver model.
-_GPU_CELL = re.compile(r"^\s*(\d+)\s+(\S.*?)\s+(On|Off|WDDM|TCC|MCDM|N/A)\s*$")
+# A name cut short with "..." may touch the mode: "NVIDIA GeForce ...Off".
+_GPU_CELL = re.compile(r"^\s*(\d+)\s+(\S.*?)(?:\s+|(?<=\.\.\.))(On|Off|WDDM|TCC|MCDM|N/A)\s*$")
 _MEMORY_CELL = re.compile(r"(\d+)\s*MiB\s*/\s*(\d+)\s*MiB")
 _END_OF_GPUS = re.compile(r"MIG devices:|Processes:")
 _VERSION = re.compile(r"^\d+(\.\d+)+$")
@@ -90,7 +93,8 @@ def _parse_table(lines):
         if not cells:
             current = None
             continue
-        row = _GPU_CELL.match(cells[0])
+        # A GPU row has several cells; a process row (whose header may be missing) has one.
+        row = _GPU_CELL.match(cells[0]) if len(cells) >= 2 else None
         if row:
             name = row.group(2).strip()
             current = new_gpu("nvidia", name, "nvidia-smi")
@@ -103,7 +107,7 @@ def _parse_table(lines):
         block_line += 1
         memory = _MEMORY_CELL.search(line)
         if memory and current["vram_bytes"] is None:
-            current["vram_bytes"] = int(memory.group(2)) * MIB
+            current["vram_bytes"] = _mib(memory.group(2))
         elif block_line == 2 and len(cells) >= 3:
             current["mig"] = {"Enabled": True, "Disabled": False}.get(cells[-1].strip())
     for gpu in gpus:
@@ -133,8 +137,12 @@ def _parse_csv(lines, query_fields=None):
     if not lines or any("|" in line for line in lines):
         return None
     header = [_field_name(cell) for cell in lines[0].split(",")]
+    memory_in_mib = True
     if "name" in header and "memory.total" in header:
-        rows = [_split_with_header(line, header) for line in lines[1:]]
+        rows = [_split_with_header(line, header) for line in lines[1:]
+                if [_field_name(cell) for cell in line.split(",")] != header]   # a header printed twice
+        unit = re.search(r"\[(.*)\]", lines[0].split(",")[header.index("memory.total")])
+        memory_in_mib = unit is None or unit.group(1).strip() == "MiB"
     elif query_fields:
         rows = [_split_with_header(line, list(query_fields)) for line in lines]
         if not all(row and _looks_like_query_row([row.get(key, "") for key in QUERY_FIELDS[:3]]) for row in rows):
@@ -145,10 +153,15 @@ def _parse_csv(lines, query_fields=None):
             return None
     gpus = [_csv_gpu(row) for row in rows if row]
     gpus = [gpu for gpu in gpus if gpu is not None]
+    if not memory_in_mib:   # nvidia-smi prints MiB; a number in another unit is not read as MiB
+        for gpu in gpus:
+            gpu["vram_bytes"] = None
     driver = gpus[0]["driver_version"] if gpus else None
     result = _result("csv", gpus, driver, None)
     if not gpus:
         result["reason"] = "the CSV lists no GPU"
+    elif not memory_in_mib:
+        result["reason"] = "memory.total is not in MiB"
     return result
 
 
@@ -172,9 +185,18 @@ def _split_headerless(line):
     """Split a row of our own query from the right: the name may hold commas."""
     for count in (5, 4, 3):
         values = [value.strip() for value in line.rsplit(",", count - 1)]
-        if len(values) == count and _looks_like_query_row(values):
+        if len(values) == count and _looks_like_query_row(values) and not _ends_with_a_value(values[0]):
             return dict(zip(QUERY_FIELDS, values))
     return None
+
+
+def _ends_with_a_value(name):
+    """True when a name's last comma-separated part is a figure: the row has other columns than ours
+    ("RTX 5080, 16303 MiB, 10379 MiB, ..." is total then free memory), so it cannot be read safely."""
+    if "," not in name:
+        return False
+    last = name.rsplit(",", 1)[1].strip()
+    return bool(_MEMORY_VALUE.match(last) or _VERSION.match(last))
 
 
 def _looks_like_query_row(values):
@@ -199,10 +221,17 @@ def _csv_gpu(row):
         return None
     gpu = new_gpu("nvidia", name, "nvidia-smi")
     memory = _MEMORY_VALUE.match(row.get("memory.total", ""))
-    gpu["vram_bytes"] = int(memory.group(1)) * MIB if memory else None
+    gpu["vram_bytes"] = _mib(memory.group(1)) if memory else None
     driver = row.get("driver_version", "")
     gpu["driver_version"] = driver if _VERSION.match(driver) else None
     capability = row.get("compute_cap", "")
     gpu["compute_capability"] = capability if _VERSION.match(capability) else None
     gpu["mig"] = {"Enabled": True, "Disabled": False}.get(row.get("mig.mode.current", ""))
     return gpu
+
+
+def _mib(digits):
+    """Bytes in a MiB figure, or None for a figure no GPU has."""
+    if len(digits) > 12:
+        return None
+    return plausible_bytes(int(digits) * MIB)

@@ -6,7 +6,9 @@ only the card* entries describe GPUs. Key spellings differ between versions.
 import json
 import re
 
-_CARD = re.compile(r"^card\d+$")
+from ..units import plausible_bytes, whole_number
+
+_CARD = re.compile(r"^card[0-9]{1,6}$")
 _NAME_KEYS = ("Card Series", "Card series", "Card SKU", "Card Model", "Card model")
 _DRIVER_KEYS = ("Driver version", "Driver Version")
 
@@ -55,7 +57,7 @@ def _load(text):
         return None, "no JSON in the output"
     try:
         data = json.loads(text[start:])
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:    # RecursionError: nested too deeply
         return None, "not valid JSON: %s" % exc
     if not isinstance(data, dict):
         return None, "expected a JSON object keyed by card"
@@ -80,8 +82,9 @@ def _first(values, keys):
 
 
 def _int(value):
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        number = whole_number(value)
+    number = plausible_bytes(number)
+    return number if number else None

@@ -3,6 +3,7 @@ import re
 
 from ..facts import new_gpu
 from ..parsers.rocm_smi import parse_driver_json, parse_product_json, parse_vram_json
+from ..units import plausible_bytes, whole_number
 from .context import mark_unknown
 
 AMD_PCI_VENDOR = "0x1002"
@@ -70,6 +71,6 @@ def _from_sysfs(context):
         total = (context.read(device + "/mem_info_vram_total") or "").strip()
         model = (context.read(device + "/device") or "").strip() or "unknown"
         gpu = new_gpu("amd", "AMD GPU (PCI device %s)" % model, "sysfs")
-        gpu["vram_bytes"] = int(total) if total.isdigit() and int(total) > 0 else None
+        gpu["vram_bytes"] = plausible_bytes(whole_number(total)) or None
         gpus.append(gpu)
     return gpus

@@ -17,16 +17,28 @@ def test_values_typed_in_prose_or_code_are_found_with_their_line(rules):
         [(3, number + "GB"), (6, ram)]
 
 
-def test_macros_template_tags_and_comments_are_not_scanned(rules):
+def test_every_spelling_of_a_size_is_the_value(rules):
+    ram = rules["rules"][[rule["id"] for rule in rules["rules"]].index("ram.total")]["values"]["min"]
+    number = ram.split()[0]
+    text = "%s GiB\n%sG\n%sgb\n5%s GB\n" % (number, number, number, number)
+    assert sorted(set((line, found) for line, rule, found in typed(text, rules) if rule == "ram.total")) == \
+        [(1, number + " GiB"), (2, number + "G"), (3, number + "gb")]
+
+
+def test_macros_and_template_tags_are_not_scanned_but_html_comments_are(rules):
     text = ('{{ value("ram.total", "min") }}\n{% set x = rules["ram.total"]["values"]["min"] %}\n'
-            '<!-- ' + rules["rules"][0]["summary"] + ' -->\n')
+            '{# ' + rules["rules"][0]["summary"] + ' #}\n')
     assert typed(text, rules) == []
+    ram = rules["rules"][[rule["id"] for rule in rules["rules"]].index("ram.total")]["values"]["min"]
+    assert (1, "ram.total", ram) in typed("<!-- " + ram + " -->\n", rules)
 
 
-def test_versions_inside_longer_versions_are_not_values(rules):
+def test_versions_inside_longer_numbers_are_not_values_but_their_releases_are(rules):
     supported = [rule for rule in rules["rules"] if rule["id"] == "python.version"][0]["values"]["supported"]
-    text = "Python %s.4 or %s0 or v%s" % (supported[0], supported[0], supported[0])
+    text = "Python %s0 or v%s" % (supported[0], supported[0])
     assert [found for _, rule, found in typed(text, rules) if rule == "python.version"] == []
+    assert [found for _, rule, found in typed("Python %s.4" % supported[0], rules)
+            if rule == "python.version"] == [supported[0]]
 
 
 def test_expected_display_of_lists_and_shares(rules):

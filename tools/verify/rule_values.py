@@ -1,10 +1,11 @@
 """The requirement values in the rules, and how a page must display each one.
 
-A requirement value is a leaf of a rule's values (or a model family's VRAM)
-that a person reads and acts on: a size, a Python or installer version, a
-package name, a GPU series or a URL. They are found by their shape and place
-in the rules, never listed here, so a value added to the rules is covered the
-day it is added.
+A requirement value is a leaf of a rule's values (or of a model family, or the
+app's install root) that a person reads and acts on: a size, a Python or
+installer version, a package name, a GPU series and the model numbers in it, a
+URL, or a value named by its key (a file, a folder, a model family's name).
+They are found by their shape and place in the rules, never listed here, so a
+value added to the rules is covered the day it is added.
 """
 import html
 import re
@@ -18,20 +19,39 @@ RequirementValue = namedtuple("RequirementValue", "rule key family kind text")
 VERSION = re.compile(r"^\d+(\.\d+)+$")
 URL = re.compile(r"^https?://")
 SPAN_TEXT = re.compile(r"<span[^>]*>(.*)</span>$", re.S)
+# The model numbers inside a GPU series' name or example: "10xx", "1080", "1660".
+MODEL_NUMBER = re.compile(r"\b\d+\w*\b")
+# Values named by their key wherever they appear in a rule's values.
+NAMED_KEYS = ("name", "example", "file", "folder", "replaced_by", "alternative_dir", "remount_size")
+FAMILY_NAMES = ("id", "name")
+APP_VALUES = ("default_root", "root_env_var")
 
 
 def requirement_values(rules):
-    """Every requirement value, as RequirementValue(rule, key path, family or None, kind, text)."""
+    """Every requirement value, as RequirementValue(rule, key path, family or None, kind, text).
+
+    The app's values belong to no rule: their rule is None and their key starts with "app.".
+    """
     found = []
     for family in rules["model_families"]:
         for key, text in sorted(family.items()):
             if key.startswith("min_") and _is_size(text):
                 found.append(RequirementValue(VRAM_RULE, key, family["id"], "size", text))
+            elif key in FAMILY_NAMES:
+                found.append(RequirementValue(VRAM_RULE, key, family["id"], "name", str(text)))
+    for key in APP_VALUES:
+        if key in rules["app"]:
+            found.append(RequirementValue(None, "app." + key, None, "name", str(rules["app"][key])))
     for rule in rules["rules"]:
         for keys, value in _leaves(rule.get("values", {}), []):
             kind = _kind(keys, value)
-            if kind:
-                found.append(RequirementValue(rule["id"], ".".join(str(key) for key in keys), None, kind, str(value)))
+            if not kind:
+                continue
+            key = ".".join(str(part) for part in keys)
+            found.append(RequirementValue(rule["id"], key, None, kind, str(value)))
+            if kind == "series":
+                for number in MODEL_NUMBER.findall(str(value)):
+                    found.append(RequirementValue(rule["id"], key, None, "series number", number))
     return found
 
 
@@ -50,6 +70,11 @@ def _kind(keys, value):
         return "package"
     if names[0] == "series" and names[-1] in ("name", "example"):
         return "series"
+    if names[-1] in NAMED_KEYS:
+        return "name"
+    if VERSION.match(text):
+        # A dotted number outside a version key, such as a compute capability.
+        return "number"
     return None
 
 

@@ -120,7 +120,7 @@ def run_paste(text, site_url):
     if stripped.startswith("{"):
         try:
             obj = json.loads(stripped)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:     # RecursionError: nested too deeply
             return _refused("%s: this starts like JSON but is not valid JSON (%s)." % (_PASTE_EXPECTED, exc), site_url)
         try:
             facts = facts_from_saved(obj)

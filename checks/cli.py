@@ -149,7 +149,7 @@ def saved_facts(path):
     text = read_text(path, "--facts")
     try:
         obj = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:     # RecursionError: nested too deeply
         raise UsageError("--facts %s: not JSON: %s" % (path, exc))
     try:
         return facts_from_saved(obj)

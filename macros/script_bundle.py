@@ -119,8 +119,8 @@ def _python_too_old():
 def _install_embedded_modules():
     """Make `import checks...` load the modules embedded above."""
     # importlib.machinery only: importlib.abc would pull in importlib.resources,
-    # pathlib and tempfile, a third of the checker's whole run time.
-    import linecache
+    # pathlib and tempfile, a third of the checker's whole run time. Tracebacks
+    # still show source lines: linecache asks the loader's get_source().
     from importlib.machinery import ModuleSpec
 
     class EmbeddedModules(object):
@@ -129,11 +129,18 @@ def _install_embedded_modules():
         def find_spec(self, fullname, path=None, target=None):
             if fullname in SOURCES or fullname == "checks._embedded":
                 is_package = SOURCES.get(fullname, (False, ""))[0]
-                return ModuleSpec(fullname, self, is_package=is_package)
+                spec = ModuleSpec(fullname, self, is_package=is_package)
+                if fullname in SOURCES:
+                    spec.origin = "check.py/" + fullname.replace(".", "/") + ("/__init__.py" if is_package else ".py")
+                    spec.has_location = True
+                return spec
             return None
 
         def create_module(self, spec):
             return None
+
+        def get_source(self, fullname):
+            return SOURCES[fullname][1]
 
         def exec_module(self, module):
             name = module.__name__
@@ -141,11 +148,7 @@ def _install_embedded_modules():
                 module.RULES_JSON = RULES_JSON
                 module.SITE_URL = SITE_URL
                 return
-            is_package, source = SOURCES[name]
-            filename = "check.py/" + name.replace(".", "/") + ("/__init__.py" if is_package else ".py")
-            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-            module.__file__ = filename
-            exec(compile(source, filename, "exec"), module.__dict__)
+            exec(compile(SOURCES[name][1], module.__spec__.origin, "exec"), module.__dict__)
 
     # A `checks` package imported earlier in this process (not ours) must not shadow the embedded one.
     for name in [key for key in sys.modules if key == "checks" or key.startswith("checks.")]:

@@ -72,8 +72,8 @@ def parse_os_release(text):
                 continue    # a quote that never closes: the line was cut short
             value = value[1:-1]
         values[key.strip()] = value.replace("\\\"", "\"").replace("\\\\", "\\")
-    if not values:
-        return None
+    if not any(values.get(key) for key in ("ID", "ID_LIKE", "VERSION_ID", "PRETTY_NAME")):
+        return None     # nothing that names a distribution: not an os-release file
     return {"id": values.get("ID", "").lower() or None,
             "id_like": values.get("ID_LIKE", "").lower().split(),
             "version_id": values.get("VERSION_ID") or None,

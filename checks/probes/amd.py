@@ -4,7 +4,7 @@ import re
 from ..facts import new_gpu
 from ..parsers.rocm_smi import parse_driver_json, parse_product_json, parse_vram_json
 from ..units import plausible_bytes, whole_number
-from .context import mark_unknown
+from .context import mark_unknown, short_message
 
 AMD_PCI_VENDOR = "0x1002"
 _CARD = re.compile(r"^card\d+$")
@@ -41,7 +41,7 @@ def _from_rocm_smi(section, context, path):
     vram_run = context.run([path, "--showmeminfo", "vram", "--json"], timeout=8)
     if vram_run["status"] != "ok":
         section["status"] = "timeout" if vram_run["status"] == "timeout" else "failed"
-        section["message"] = (vram_run["stdout"] + vram_run["stderr"]).strip() or vram_run["message"]
+        section["message"] = short_message((vram_run["stdout"] + vram_run["stderr"]).strip() or vram_run["message"])
         return []
     vram = parse_vram_json(vram_run["stdout"])
     if vram["reason"]:

@@ -65,3 +65,18 @@ class ProbeContext(object):
 
 def mark_unknown(facts, dotted_path, why):
     facts["unknown"][dotted_path] = why
+
+
+MAX_MESSAGE_LINES = 6
+MAX_MESSAGE_CHARS = 1500
+
+
+def short_message(text):
+    """A tool's own words for the report: its first lines, never a flood of output."""
+    if not text:
+        return text
+    lines = text.splitlines()
+    short = "\n".join(lines[:MAX_MESSAGE_LINES])[:MAX_MESSAGE_CHARS]
+    if len(short) < len(text.rstrip("\n")):
+        short += "\n[... %d more characters of output cut]" % (len(text) - len(short))
+    return short

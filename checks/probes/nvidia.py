@@ -2,7 +2,7 @@
 import re
 
 from ..parsers.nvidia_smi import QUERY_FIELDS, parse_nvidia_smi
-from .context import mark_unknown
+from .context import mark_unknown, short_message
 
 NVIDIA_PCI_VENDOR = "0x10de"
 AMD_PCI_VENDOR = "0x1002"
@@ -76,7 +76,9 @@ def _query(context, path):
 
 def _tool_message(result):
     text = "\n".join(part.strip() for part in (result["stdout"], result["stderr"]) if part.strip())
-    return text or result["message"]
+    if result["status"] == "error" and result["message"]:   # stopped: say why before what it printed
+        text = result["message"] + ("\n" + text if text else "")
+    return short_message(text or result["message"])
 
 
 def _from_text(facts, parsed):

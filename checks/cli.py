@@ -98,7 +98,7 @@ def run(argv):
     if args.facts:
         facts = saved_facts(args.facts)
     else:
-        nvidia_smi_text = read_text(args.nvidia_smi, "--nvidia-smi") if args.nvidia_smi else None
+        nvidia_smi_text = read_nvidia_smi(args.nvidia_smi) if args.nvidia_smi else None
         facts = gather_facts(install_dir=args.install_dir, nvidia_smi_text=nvidia_smi_text,
                              only_sections=sections_for(only) if only else None, rules=rules)
 
@@ -142,6 +142,17 @@ def read_text(path, option):
     if isinstance(data, bytes):
         data = data.decode("utf-8-sig", "replace")
     return data
+
+
+def read_nvidia_smi(path):
+    """A saved nvidia-smi output; text that is none of its outputs is bad input, not a broken driver."""
+    from .parsers.nvidia_smi import parse_nvidia_smi
+    text = read_text(path, "--nvidia-smi")
+    parsed = parse_nvidia_smi(text)
+    if parsed["format"] == "unrecognized":
+        raise UsageError("--nvidia-smi %s: not an nvidia-smi output (%s); save what nvidia-smi prints: "
+                         "its table or its --query-gpu CSV" % (path, parsed["reason"]))
+    return text
 
 
 def saved_facts(path):

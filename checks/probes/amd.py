@@ -2,7 +2,6 @@
 import re
 
 from ..facts import new_gpu
-from ..parsers.rocm_smi import parse_driver_json, parse_product_json, parse_vram_json
 from ..units import plausible_bytes, whole_number
 from .context import mark_unknown, short_message
 
@@ -38,6 +37,9 @@ def probe_amd(facts, context):
 
 
 def _from_rocm_smi(section, context, path):
+    # Imported here: a machine without rocm-smi never compiles its parser.
+    from ..parsers.rocm_smi import parse_driver_json, parse_product_json, parse_vram_json
+
     vram_run = context.run([path, "--showmeminfo", "vram", "--json"], timeout=8)
     if vram_run["status"] != "ok":
         section["status"] = "timeout" if vram_run["status"] == "timeout" else "failed"

@@ -1,7 +1,6 @@
 """The nvidia_smi section, NVIDIA entries of gpus, and gpu_hardware from the PCI bus."""
 import re
 
-from ..parsers.nvidia_smi import QUERY_FIELDS, parse_nvidia_smi
 from .context import mark_unknown, short_message
 
 NVIDIA_PCI_VENDOR = "0x10de"
@@ -10,10 +9,17 @@ WSL_NVIDIA_SMI = "/usr/lib/wsl/lib/nvidia-smi"
 _REJECTED_FIELD = re.compile(r'Field "([^"]+)" is not a valid field to query')
 
 
+def _parsers():
+    # Imported on first use: the built check.py compiles its modules on every
+    # run, so a machine without this tool never pays for its parser.
+    from ..parsers import nvidia_smi
+    return nvidia_smi
+
+
 def probe_nvidia(facts, context, nvidia_smi_text=None):
     section = facts["nvidia_smi"]
     if nvidia_smi_text is not None:
-        _from_text(facts, parse_nvidia_smi(nvidia_smi_text))
+        _from_text(facts, _parsers().parse_nvidia_smi(nvidia_smi_text))
         return
     path = find_nvidia_smi(context)
     section["path"] = path
@@ -27,14 +33,14 @@ def probe_nvidia(facts, context, nvidia_smi_text=None):
             "missing" if query["status"] == "missing" else "failed")
         section["message"] = _tool_message(query)
         return
-    parsed = parse_nvidia_smi(query["stdout"], query_fields=fields)
+    parsed = _parsers().parse_nvidia_smi(query["stdout"], query_fields=fields)
     if not parsed["gpus"]:
         section["status"] = "failed"
         section["message"] = parsed["message"] or parsed["reason"]
         return
     section["status"] = "ok"
     # Only the plain table prints the CUDA version the driver supports.
-    table = parse_nvidia_smi(context.run([path], timeout=8)["stdout"])
+    table = _parsers().parse_nvidia_smi(context.run([path], timeout=8)["stdout"])
     for gpu in parsed["gpus"]:
         gpu["cuda_version"] = table["cuda_version"]
         facts["gpus"].append(gpu)
@@ -64,7 +70,7 @@ def find_nvidia_smi(context):
 
 def _query(context, path):
     """Run --query-gpu, dropping the fields an older driver rejects."""
-    fields = list(QUERY_FIELDS)
+    fields = list(_parsers().QUERY_FIELDS)
     while True:
         result = context.run([path, "--query-gpu=" + ",".join(fields),
                               "--format=csv,noheader,nounits"], timeout=8)

@@ -25,17 +25,23 @@ def key_facts(facts):
     nvidia_smi = facts.get("nvidia_smi") or {}
     disk = facts.get("disk") or {}
     temp = facts.get("temp") or {}
+    gpus_probed = gpus or nvidia_smi.get("status") not in (None, "not-run") or any(
+        value is not None for value in (facts.get("gpu_hardware") or {}).values())
     rows = [
         ("Facts from", facts.get("origin")),
         ("OS", system),
         ("Python", " ".join(str(part) for part in (python.get("version"), python.get("executable")) if part) or "unknown"),
         ("RAM", size((facts.get("ram") or {}).get("total_bytes"))),
-        ("GPUs", ", ".join(gpus) or "none found"),
-        ("nvidia-smi", nvidia_smi.get("status")),
-        ("Disk free", "%s at %s" % (size(disk.get("free_bytes")), disk.get("measured_path"))),
-        ("Temp", "%s (%s), %s free" % (temp.get("path"), temp.get("fs_type") or "file system unknown",
-                                        size(temp.get("free_bytes")))),
+        ("GPUs", ", ".join(gpus) or ("none found" if gpus_probed else "not checked")),
     ]
+    # Sections a run did not probe (--only, a browser, a paste) are left out rather than shown as None.
+    if nvidia_smi.get("status") not in (None, "not-run"):
+        rows.append(("nvidia-smi", nvidia_smi.get("status")))
+    if disk.get("measured_path"):
+        rows.append(("Disk free", "%s at %s" % (size(disk.get("free_bytes")), disk.get("measured_path"))))
+    if temp.get("path"):
+        rows.append(("Temp", "%s (%s), %s free" % (temp.get("path"), temp.get("fs_type") or "file system unknown",
+                                                    size(temp.get("free_bytes")))))
     return rows
 
 

@@ -102,3 +102,13 @@ def test_reports_validate_against_the_published_schema(rules, project_root):
     jsonschema.Draft202012Validator(schema).validate(browser)
     report["summary"]["verdict"] = "fine"
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(report))
+
+
+def test_markdown_leaves_out_what_the_run_did_not_probe(rules):
+    # --only ram.total probes no GPU, disk or temp: the block must not show None or "none found".
+    facts = new_facts("probe")
+    facts["ram"]["total_bytes"] = 16 * 2 ** 30
+    text = render_markdown(evaluate(facts, rules, "https://example.invalid/", only=["ram.total"]))
+    assert "| GPUs | not checked |" in text
+    assert "None" not in text
+    assert "Disk free" not in text and "| Temp |" not in text and "| nvidia-smi |" not in text

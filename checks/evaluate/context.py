@@ -3,23 +3,11 @@
 A `Check` wraps one rule and the facts for one run, and builds findings that
 carry the rule's title and a link to the rule on the site.
 """
-from ..findings import finding
+from ..findings import docs_url, finding
 
 BROWSER_CANNOT_TELL = "A browser can't tell this: run the script for the full check"
+PASTE_CANNOT_TELL = "A pasted nvidia-smi output doesn't say this: run the script for the full check"
 NOT_MEASURED = "Not measured: the facts do not say (%s)."
-
-
-def docs_url(site_url, page, rule_id):
-    """site_url + the page's URL + "#" + rule id ("requirements.md" -> "requirements/")."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    path = page[:-len(".md")] if page.endswith(".md") else page
-    if path == "index":
-        path = ""
-    elif path.endswith("/index"):
-        path = path[:-len("index")]
-    else:
-        path += "/"
-    return "%s%s#%s" % (base, path, rule_id)
 
 
 def script_command(site_url):
@@ -65,10 +53,15 @@ class Check(object):
             return self.passed(detail)
         return self.result(status, detail, fix if fix is not None else self.rule["fix"])
 
+    @property
+    def from_paste(self):
+        """Facts made from a pasted nvidia-smi output alone (the page's paste box)."""
+        return self.facts.get("origin") == "nvidia-smi"
+
     def unknown(self, *paths):
         """An `unknown` finding saying why the fact at one of `paths` is missing."""
         reason = self.why_unknown(*paths)
-        if self.from_browser:
+        if self.from_browser or self.from_paste:
             return self.result("unknown", reason, script_command(self.site_url))
         return self.result("unknown", reason)
 
@@ -79,4 +72,6 @@ class Check(object):
                 return reasons[path]
         if self.from_browser:
             return BROWSER_CANNOT_TELL
+        if self.from_paste:
+            return PASTE_CANNOT_TELL
         return NOT_MEASURED % paths[0] if paths else NOT_MEASURED % self.rule["id"]

@@ -480,3 +480,12 @@ def test_an_nvidia_gpu_with_a_broken_driver_is_there_but_its_vram_unknown(rules)
 def test_too_little_ram_under_wsl_says_how_to_give_it_more(rules):
     ram = finding(run(rules, linux_box(os={"wsl": True}, ram={"total_bytes": 8 * 10 ** 9})), "ram.total")
     assert ram["status"] == "fail" and ".wslconfig" in ram["detail"]
+
+
+def test_a_pasted_nvidia_smi_output_says_what_it_cannot_tell_and_how_to_find_out(rules):
+    facts = new_facts("nvidia-smi")
+    report = evaluate(facts, rules, "https://example.invalid/")
+    ram = next(item for item in report["findings"] if item["id"] == "ram.total")
+    assert ram["status"] == "unknown"
+    assert ram["detail"].startswith("A pasted nvidia-smi output doesn't say this")
+    assert ram["fix"] == "curl -fsSL https://example.invalid/check.py | python3 -"

@@ -106,8 +106,8 @@ def plant_before_build(copy):
                  'need = parse_size(check.values["min_free_space"])')
     where["unknown key"] = copy.line_of("checks/evaluate/machine_checks.py", '"min_free_space"')
     # 4. Findings that link to anchors the pages do not have.
-    copy.replace("checks/evaluate/context.py", 'return "%s%s#%s" % (base, path, rule_id)',
-                 'return "%s%s#%s" % (base, path, rule_id.replace(".", "-"))')
+    copy.replace("checks/findings.py", 'return url + "#" + anchor if anchor else url',
+                 'return url + "#" + anchor.replace(".", "-") if anchor else url')
     # 5. A stale checksum typed on the page.
     copy.replace("docs/check.md", "{{ script_sha256 }}", "0" * 64)
     where["stale sha on page"] = copy.line_of("docs/check.md", "0" * 64)

@@ -24,7 +24,8 @@ from .inputs import ALL, FAITHFUL, HOSTILE, SHUFFLING, corpus_files, real_output
 
 FORMATS = ("table", "csv", "failure", "unrecognized")
 
-NVIDIA_TABLES = sorted(corpus_files("*/nvidia-smi.txt").items()) + [
+NVIDIA_TABLES = sorted((name, text) for name, text in corpus_files("*/nvidia-smi.txt").items()
+                       if parse_nvidia_smi(text)["format"] != "failure") + [
     (name, text) for name, text, _ in real_outputs("nvsmi-table")]
 NVIDIA_CSVS = sorted(corpus_files("*/nvidia-smi-query.txt").items()) + [
     (name, text) for name, text, _ in real_outputs("nvsmi-csv")]

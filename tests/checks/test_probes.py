@@ -21,7 +21,7 @@ EXPECTED = {   # case: (gpu names, VRAM MiB, compute capability of the first, nv
     "gtx-1650-max-q": (["NVIDIA GeForce GTX 1650 with Max-Q Design"], [4096], "7.5", "ok"),
     "rtx-3060-12gb": (["NVIDIA GeForce RTX 3060"], [12288], "8.6", "ok"),
     "rtx-4090": (["NVIDIA GeForce RTX 4090"], [24564], "8.9", "ok"),
-    "h100": (["NVIDIA H100 80GB HBM3"], [81559], "9.0", "ok"),
+    "h100": (["NVIDIA H100 80GB HBM3"] * 8, [81559] * 8, "9.0", "ok"),
     "a100-mig": (["A100-SXM4-40GB"], [40537], "8.0", "ok"),
     "two-gpus": (["NVIDIA GeForce RTX 2080 Ti", "NVIDIA GeForce GTX 1070"], [11264, 8192], "7.5", "ok"),
     "r470-no-compute-cap": (["NVIDIA GeForce RTX 2070"], [7982], None, "ok"),

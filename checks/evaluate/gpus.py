@@ -44,12 +44,14 @@ def usable_vram(gpu, facts, apple_unified_share):
 def best_gpu(facts, apple_unified_share):
     """(gpu, vram bytes or None, is_estimate) of the dedicated GPU with the most memory.
 
-    gpu is None when the machine has no dedicated GPU.
+    Of cards with the same memory, a whole one beats one split by MIG, whose
+    slices have less. gpu is None when the machine has no dedicated GPU.
     """
     best = (None, None, False)
     for gpu in dedicated_gpus(facts):
         vram, estimate = usable_vram(gpu, facts, apple_unified_share)
-        if best[0] is None or (vram is not None and (best[1] is None or vram > best[1])):
+        whole_instead_of_mig = best[0] is not None and vram == best[1] and best[0].get("mig") and not gpu.get("mig")
+        if best[0] is None or (vram is not None and (best[1] is None or vram > best[1] or whole_instead_of_mig)):
             best = (gpu, vram, estimate)
     return best
 

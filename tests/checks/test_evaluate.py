@@ -204,6 +204,12 @@ def test_mig_says_the_memory_is_the_whole_card(rules):
     assert "MIG" in vram["detail"] and "slice" in vram["detail"]
 
 
+def test_a_whole_card_beats_a_mig_card_of_the_same_size(rules):
+    cards = [nvidia("NVIDIA A100-PCIE-40GB", 40960, mig=True), nvidia("NVIDIA A100-PCIE-40GB", 40960, mig=False)]
+    vram = finding(run(rules, linux_box(gpus=cards)), "gpu.vram")
+    assert vram["status"] == "pass" and "MIG" not in vram["detail"]
+
+
 def test_apple_vram_is_an_estimate_from_the_rules_share_of_ram(rules):
     apple = new_gpu("apple", "Apple M2", "sysctl")
     share = next(r for r in rules["rules"] if r["id"] == "gpu.vram")["values"]["apple_unified_share"]

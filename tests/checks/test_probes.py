@@ -22,7 +22,7 @@ EXPECTED = {   # case: (gpu names, VRAM MiB, compute capability of the first, nv
     "rtx-3060-12gb": (["NVIDIA GeForce RTX 3060"], [12288], "8.6", "ok"),
     "rtx-4090": (["NVIDIA GeForce RTX 4090"], [24564], "8.9", "ok"),
     "h100": (["NVIDIA H100 80GB HBM3"] * 8, [81559] * 8, "9.0", "ok"),
-    "a100-mig": (["A100-SXM4-40GB"], [40537], "8.0", "ok"),
+    "a100-mig": (["NVIDIA A100-PCIE-40GB"] * 2, [40960] * 2, "8.0", "ok"),
     "two-gpus": (["NVIDIA GeForce RTX 2080 Ti", "NVIDIA GeForce GTX 1070"], [11264, 8192], "7.5", "ok"),
     "r470-no-compute-cap": (["NVIDIA GeForce RTX 2070"], [7982], None, "ok"),
     "wsl2": (["NVIDIA GeForce RTX 3070"], [8192], "8.6", "ok"),
@@ -67,7 +67,7 @@ def test_failures_keep_the_tools_own_message_and_exit_code(corpus_facts):
 
 
 def test_mig_r470_and_wsl_details(corpus_facts):
-    assert corpus_facts["a100-mig"]["gpus"][0]["mig"] is True
+    assert [gpu["mig"] for gpu in corpus_facts["a100-mig"]["gpus"]] == [True, False]
     assert corpus_facts["h100"]["gpus"][0]["mig"] is False
     assert "gpus.compute_capability" in corpus_facts["r470-no-compute-cap"]["unknown"]
     wsl = corpus_facts["wsl2"]

@@ -17,7 +17,7 @@ from checks import findings
 from checks.units import format_gb, parse_size
 
 from . import reference
-from .rules_file import families_by_id, rules_by_id
+from .rules_file import families_by_id, join_words, rules_by_id
 
 VRAM_RULE = "gpu.vram"
 
@@ -45,24 +45,17 @@ def register(env, rules):
 
 def or_list(items):
     """["3.10", "3.11"] -> "3.10 or 3.11"."""
-    return _join(items, "or")
+    return join_words(items, "or")
 
 
 def and_list(items):
     """["a", "b", "c"] -> "a, b and c"."""
-    return _join(items, "and")
+    return join_words(items, "and")
 
 
 def size(text):
     """A size from the rules in the site's unit: "12 GB" -> "12 GB", "8192 MiB" -> "8.6 GB"."""
     return format_gb(parse_size(text))
-
-
-def _join(items, word):
-    items = [str(item) for item in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return "%s %s %s" % (", ".join(items[:-1]), word, items[-1])
 
 
 def _span(text, **data):
@@ -104,7 +97,7 @@ class SiteValues:
         """
         found = self._lookup(rule_id, key)
         if isinstance(found, list):
-            text = _join(found, joiner)
+            text = join_words(found, joiner)
         elif percent:
             text = "%g%%" % (found * 100)
         else:
@@ -180,7 +173,7 @@ class SiteValues:
         libraries = self._lookup("libs.opencv", "libraries")
         spans = [self.value("libs.opencv", "libraries.%d.packages.%s" % (index, manager))
                  for index in range(len(libraries))]
-        return _join(spans, joiner)
+        return join_words(spans, joiner)
 
     def install_command(self, manager):
         """The shell command that installs the OpenCV libraries with `manager` (plain text)."""

@@ -287,13 +287,20 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _TEXT_FIELDS = ("title", "summary", "why", "fix")
 
 
+def join_words(items, word):
+    """["a", "b", "c"], "and" -> "a, b and c": how the site and the rule texts list values."""
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return "%s %s %s" % (", ".join(items[:-1]), word, items[-1])
+
+
 def _template_value(value):
     """How a rule value reads inside a sentence: lists joined, named entries by name."""
     if isinstance(value, list):
-        words = [item["name"] if isinstance(item, dict) else str(item) for item in value]
         if all(isinstance(item, dict) for item in value):
-            return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-        return " or ".join(words)
+            return join_words([item["name"] for item in value], "and")
+        return join_words(value, "or")
     return str(value)
 
 

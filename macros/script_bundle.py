@@ -17,6 +17,8 @@ from pathlib import Path
 import checks
 from checks.findings import docs_url
 
+from .rules_file import join_words
+
 CHECKS_DIR = Path(checks.__file__).resolve().parent
 SCRIPT_NAME = "check.py"
 MIN_PYTHON = (3, 8)
@@ -54,7 +56,7 @@ def build_script(rules, site_url, checks_dir=CHECKS_DIR):
     lines.append("SITE_URL = %r\n" % site_url)
     lines.append("MIN_PYTHON = %r\n" % (MIN_PYTHON,))
     python_rule = next(rule for rule in rules["rules"] if rule["id"] == "python.version")
-    lines.append("PYTHON_SUPPORTED = %r\n" % " or ".join(python_rule["values"]["supported"]))
+    lines.append("PYTHON_SUPPORTED = %r\n" % join_words(python_rule["values"]["supported"], "or"))
     lines.append("PYTHON_RECOMMENDED = %r\n" % python_rule["values"]["recommended"])
     lines.append("PYTHON_DOCS = %r\n" % docs_url(site_url, python_rule["page"], python_rule["id"]))
     lines.append("RULES_JSON = r'''%s'''\n" % rules_json)

@@ -85,13 +85,15 @@ def run(argv):
     if args.facts == "-" and args.nvidia_smi == "-":
         raise UsageError("only one input can be read from standard input")
 
-    from .evaluate import checked_rules, evaluate, sections_for
+    from .evaluate import CHECKS, checked_rules, evaluate, sections_for
     rules, site_url = load_rules()
     checks = [rule["id"] for rule in checked_rules(rules)]
     if args.list_checks:
         width = max(len(rule_id) for rule_id in checks)
         for rule in checked_rules(rules):
-            sys.stdout.write("%s  %s\n" % (rule["id"].ljust(width), rule["title"]))
+            declaration = CHECKS.get(rule["id"])
+            reads = "reads " + ", ".join(declaration.reads) if declaration else "no check in this checker"
+            sys.stdout.write("%s  %s  (%s)\n" % (rule["id"].ljust(width), rule["title"], reads))
         return 0
     only = parse_only(args.only, checks)
 

@@ -1,4 +1,5 @@
 """python.version and libs.opencv."""
+from .registry import rule_check
 
 # platform.system() names -> the OS keys the rules use.
 OS_KEYS = {"Linux": "linux", "Darwin": "macos", "Windows": "windows"}
@@ -12,6 +13,7 @@ def os_key(facts):
     return OS_KEYS.get((facts.get("os") or {}).get("system"))
 
 
+@rule_check("python.version", reads=("os", "python"), errors_from=("python",))
 def check_python(check):
     python = check.facts.get("python") or {}
     version = python.get("version")
@@ -51,6 +53,7 @@ def package_manager(facts, managers):
     return None
 
 
+@rule_check("libs.opencv", reads=("os", "libs"), errors_from=("libs",))
 def check_opencv(check):
     key = os_key(check.facts)
     if key is None:

@@ -52,6 +52,23 @@ def test_3_a_rule_without_a_check(defective):
     assert found[0].page == "rules/requirements.yaml" and found[0].line
 
 
+def test_3_a_check_of_a_rule_that_does_not_exist(defective):
+    run, where = defective
+    found = [item for item in problems_of(run, 3) if item.rule == "gpu.bogus"]
+    assert any("check_bogus() is declared the check of a rule the rules do not have" in item.message
+               for item in found)
+    assert ("checks/evaluate/machine_checks.py", where["unknown rule"]) in [(item.page, item.line) for item in found]
+
+
+def test_3_a_check_reading_a_probe_that_does_not_exist(defective):
+    run, where = defective
+    found = [item for item in problems_of(run, 3) if "'disks'" in item.message]
+    assert {item.rule for item in found} == {"disk.ssd"}
+    assert any("reads probe 'disks', which checks.probes does not have" in item.message for item in found)
+    assert all((item.page, item.line) == ("checks/evaluate/machine_checks.py", where["unknown probe"])
+               for item in found)
+
+
 def test_3_a_check_reading_a_key_the_rules_do_not_have(defective):
     run, where = defective
     found = [item for item in problems_of(run, 3) if "min_free_space" in item.message]

@@ -14,7 +14,7 @@ import re
 
 from . import rules_source
 from .evaluate import evaluate
-from .evaluate.context import script_command
+from .site_links import script_command
 from .evaluate.summary import summarize
 from .facts import new_facts, new_gpu
 from .findings import finding

@@ -22,14 +22,3 @@ def finding(rule_id, status, title, detail, fix=None, docs=None):
     if status not in STATUSES:
         raise ValueError("unknown status %r" % (status,))
     return {"id": rule_id, "status": status, "title": title, "detail": detail, "fix": fix, "docs": docs}
-
-
-def docs_url(site_url, page, anchor=None):
-    """The URL of a page of the site (and an anchor on it): "requirements.md" -> <site>/requirements/."""
-    path = page[:-3] if page.endswith(".md") else page
-    if path == "index" or path.endswith("/index"):
-        path = path[:-5]
-    elif path:
-        path += "/"
-    url = site_url.rstrip("/") + "/" + path
-    return url + "#" + anchor if anchor else url

@@ -17,7 +17,8 @@ from checks import findings
 from checks.units import format_gb, parse_size
 
 from . import reference
-from .rules_file import families_by_id, join_words, rules_by_id
+from checks.rules_source import families_by_id, rules_by_id
+from rules import join_words
 
 VRAM_RULE = "gpu.vram"
 

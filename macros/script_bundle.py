@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 
 import checks
-from checks.findings import docs_url
+from checks.site_links import docs_url
 
-from .rules_file import join_words
+from rules import join_words
 
 CHECKS_DIR = Path(checks.__file__).resolve().parent
 SCRIPT_NAME = "check.py"

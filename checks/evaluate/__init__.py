@@ -6,6 +6,7 @@ themselves in their modules (see registry.py); importing them fills CHECKS.
 """
 from .. import __version__
 from ..findings import REPORT_SCHEMA
+from ..rules_source import rules_by_id
 from . import driver_checks, gpu_checks, machine_checks, software_checks  # noqa: F401  (they register their checks)
 from .context import Check
 from .models import model_verdicts
@@ -51,7 +52,7 @@ def run_one(check):
 
 
 def models_or_errors(facts, rules, site_url):
-    by_id = dict((rule["id"], rule) for rule in rules["rules"])
+    by_id = rules_by_id(rules)
     try:
         vram = Check(by_id["gpu.vram"], facts, rules, site_url)
         return model_verdicts(vram, by_id["gpu.problematic"]["values"])

@@ -3,17 +3,13 @@
 A `Check` wraps one rule and the facts for one run, and builds findings that
 carry the rule's title and a link to the rule on the site.
 """
-from ..findings import docs_url, finding
+from ..findings import finding
+from ..rules_source import rule_values
+from ..site_links import docs_url, script_command
 
 BROWSER_CANNOT_TELL = "A browser can't tell this: run the script for the full check"
 PASTE_CANNOT_TELL = "A pasted nvidia-smi output doesn't say this: run the script for the full check"
 NOT_MEASURED = "Not measured: the facts do not say (%s)."
-
-
-def script_command(site_url):
-    """The one-line command that runs the full check from the site."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    return "curl -fsSL %scheck.py | python3 -" % base
 
 
 class Check(object):
@@ -32,10 +28,7 @@ class Check(object):
 
     def rule_values(self, rule_id):
         """The values of another rule (checks may share a setting)."""
-        for rule in self.rules["rules"]:
-            if rule["id"] == rule_id:
-                return rule.get("values", {})
-        return {}
+        return rule_values(self.rules, rule_id)
 
     def result(self, status, detail, fix=None):
         return finding(self.rule["id"], status, self.rule["title"], detail, fix,

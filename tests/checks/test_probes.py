@@ -11,9 +11,7 @@ from checks.parsers.macos import parse_displays, parse_sw_vers, parse_sysctl_int
 from checks.parsers.nvidia_smi import MIB, parse_nvidia_smi
 from checks.probes import gather_facts
 from checks.run import run_tool
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from corpus import case_dir, facts_for_case, list_cases  # noqa: E402
+from tools.corpus import case_dir, facts_for_case, list_cases
 
 EXPECTED = {   # case: (gpu names, VRAM MiB, compute capability of the first, nvidia_smi status)
     "gtx-1660-ti": (["NVIDIA GeForce GTX 1660 Ti"], [6144], "7.5", "ok"),

@@ -1,7 +1,7 @@
 """Every rule has its anchor; broken internal links and anchors fail the strict build."""
 import pytest
 
-from tests.conftest import build_site
+from tools.site_build import build_site
 from tests.site.html_pages import element_ids, html_pages, rule_values
 
 

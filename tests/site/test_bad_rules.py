@@ -6,7 +6,7 @@ what was expected; never a Python or Jinja traceback.
 """
 import pytest
 
-from tests.conftest import build_site
+from tools.site_build import build_site
 
 RULES = "rules/requirements.yaml"
 HEADLINE = "ERROR   -  The rules file cannot be used, so the site cannot be built:"

@@ -1,7 +1,7 @@
 """One source: a changed rules file changes every page that shows the value."""
 import pytest
 
-from tests.conftest import build_site
+from tools.site_build import build_site
 from tests.site.html_pages import html_pages, rule_values, vram_tables
 
 RULES = "rules/requirements.yaml"

@@ -13,7 +13,7 @@ from collections import namedtuple
 
 import pytest
 
-from tests.conftest import build_site
+from tools.site_build import build_site
 
 PROJECT_PARTS = ["rules", "docs", "macros", "checks", "tools", "mkdocs.yml"]
 ROW = re.compile(r"^\| (\d) \| `([^`]*)` \| `([^`]*)` \| (\d*) \| (.*) \|$")
@@ -114,7 +114,7 @@ def plant_before_build(copy):
                  'need = parse_size(check.values["min_free_space"])')
     where["unknown key"] = copy.line_of("checks/evaluate/machine_checks.py", '"min_free_space"')
     # 4. Findings that link to anchors the pages do not have.
-    copy.replace("checks/findings.py", 'return url + "#" + anchor if anchor else url',
+    copy.replace("checks/site_links.py", 'return url + "#" + anchor if anchor else url',
                  'return url + "#" + anchor.replace(".", "-") if anchor else url')
     # 5. A stale checksum typed on the page.
     copy.replace("docs/check.md", "{{ script_sha256 }}", "0" * 64)

@@ -1,0 +1,25 @@
+"""Links to the site: a page's URL (and a rule's anchor on it), and the command that runs the script from it.
+
+Findings, pages and the bundler all point readers at the site; this is the one
+place that knows how its URLs are made.
+"""
+
+
+def docs_url(site_url, page, anchor=None):
+    """The URL of a page of the site (and an anchor on it): "requirements.md" -> <site>/requirements/."""
+    path = page[:-3] if page.endswith(".md") else page
+    if path == "index" or path.endswith("/index"):
+        path = path[:-5]
+    elif path:
+        path += "/"
+    url = site_url.rstrip("/") + "/" + path
+    return url + "#" + anchor if anchor else url
+
+
+def script_url(site_url):
+    return docs_url(site_url, "index.md") + "check.py"
+
+
+def script_command(site_url):
+    """The one-line command that runs the full check from the site."""
+    return "curl -fsSL %s | python3 -" % script_url(site_url)

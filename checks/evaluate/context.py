@@ -7,6 +7,7 @@ from ..findings import finding
 from ..rules_source import rule_values
 from ..site_links import docs_url, script_command
 
+CANT_TELL_FROM_BROWSER = "Can't tell from a browser"
 BROWSER_CANNOT_TELL = "A browser can't tell this: run the script for the full check"
 PASTE_CANNOT_TELL = "A pasted nvidia-smi output doesn't say this: run the script for the full check"
 NOT_MEASURED = "Not measured: the facts do not say (%s)."
@@ -57,6 +58,10 @@ class Check(object):
         if self.from_browser or self.from_paste:
             return self.result("unknown", reason, script_command(self.site_url))
         return self.result("unknown", reason)
+
+    def browser_cannot_tell(self, why):
+        """An `unknown` finding for what the browser showed but cannot settle, with the script to run."""
+        return self.result("unknown", "%s: %s" % (CANT_TELL_FROM_BROWSER, why), script_command(self.site_url))
 
     def why_unknown(self, *paths):
         reasons = self.facts.get("unknown") or {}

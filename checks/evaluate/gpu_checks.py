@@ -105,4 +105,7 @@ def check_problematic(check):
         detail = "The GPU name was cut off before its model (%s): the series can't be told." % ", ".join(unreadable)
         return check.result("unknown", detail, "Run %s --query-gpu=name --format=csv to see the full name." % tool)
     names = ", ".join(gpu["name"] for gpu in nvidia)
+    similar = [gpu["name"] for gpu in nvidia if gpu.get("name_exact") is False]
+    if similar:
+        return check.browser_cannot_tell("the browser names a similar model (%s), not the exact one." % ", ".join(similar))
     return check.passed("%s: not in a problematic series." % names)

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlparse
 
 import yaml
 
-from tests.site.html_pages import html_pages
+from tools.verify.html_scan import built_pages
 
 LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "shortcut",
                 "apple-touch-icon", "manifest", "mask-icon"}
@@ -94,7 +94,8 @@ def _js_loads(js):
 def third_party_loads(site_dir):
     """["page: what it loads from another host"] for the whole built site."""
     problems = []
-    for page, text in html_pages(site_dir).items():
+    for page, scanned in built_pages(site_dir).items():
+        text = scanned.text
         page_url = "/" + page
         parser = _Loads()
         parser.feed(text)
@@ -126,14 +127,15 @@ def test_no_page_loads_anything_from_another_host(built_site):
 def test_the_exceptions_stay_never_requested(built_site, project_root):
     config = yaml.load((project_root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert "repo_url" not in config, "repo_url makes the theme call api.github.com"
-    for page, text in html_pages(built_site).items():
+    for page, scanned in built_pages(built_site).items():
+        text = scanned.text
         if "<main" in text:
             assert re.search(r'<script src="[./]*assets/diagrams\.js"', text), \
                 "%s: without the stand-in the theme loads mermaid from unpkg.com" % page
 
 
 def test_the_diagram_library_loads_only_where_there_is_a_diagram(built_site):
-    pages = html_pages(built_site)
+    pages = dict((name, page.text) for name, page in built_pages(built_site).items())
     with_diagram = sorted(page for page, text in pages.items() if 'class="mermaid"' in text)
     assert with_diagram == ["development/architecture/index.html"]
     assert not [page for page, text in pages.items() if "mermaid.min.js" in text]

@@ -113,3 +113,15 @@ def test_7_commands_that_do_not_run_as_shown(defective):
     assert ("docs/check.md", where["bad option"]) in found
     bad = [item for item in problems_of(run, 7) if "--no-such-option" in item.message][0]
     assert "exit code 2" in bad.message
+
+
+def test_verify_builds_strictly_so_a_broken_link_fails_it(project_root, tmp_path):
+    """verify builds the site through the one build helper: --strict, never -q, which would let this pass."""
+    from tests.verify.conftest import ProjectCopy, run_verify
+
+    copy = ProjectCopy(project_root, tmp_path / "project")
+    copy.append("docs/check.md", "\nSee [the guide](no-such-page.md).\n")
+    run = run_verify(copy.root, tmp_path)
+    assert run.returncode == 1
+    assert "mkdocs build --strict failed" in run.output
+    assert "no-such-page.md" in run.output

@@ -10,7 +10,15 @@ come `new_facts()`, the validation of saved facts (checks/saved.py) and the
 facts part of the report schema (docs/reference/report.schema.json, checked
 against `facts_json_schema()` by the tests and rewritten by `make corpus-update`).
 """
+from __future__ import annotations
+
 from collections import OrderedDict, namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at run time
+    from typing import Any
+
+    from .contracts import Facts, Gpu
 
 FACTS_SCHEMA = "invoke-check-facts/1"
 ORIGINS = ("probe", "browser", "file", "nvidia-smi")
@@ -30,7 +38,8 @@ ANY = "any"              # free-form: what a browser reported, kept as it came
 Field = namedtuple("Field", "kind meaning default fields choices required")
 
 
-def field(kind, meaning, default=None, fields=None, choices=None, required=False):
+def field(kind: str, meaning: str, default: Any = None, fields: OrderedDict[str, Field] | None = None,
+          choices: tuple[str, ...] | None = None, required: bool = False) -> Field:
     """One field: `required` ones must be there in each object of a list (a GPU's vendor and name)."""
     return Field(kind, meaning, default, fields, choices, required)
 
@@ -148,7 +157,7 @@ def _new(fields, top=False):
     return dict(made)
 
 
-def new_facts(origin):
+def new_facts(origin: str) -> Facts:
     """An empty facts object: everything unknown until a probe fills it in."""
     facts = _new(FIELDS, top=True)
     facts["origin"] = origin
@@ -156,7 +165,7 @@ def new_facts(origin):
     return facts
 
 
-def new_gpu(vendor, name, source):
+def new_gpu(vendor: str, name: str, source: str) -> Gpu:
     gpu = _new(GPU_FIELDS)
     gpu.update(vendor=vendor, name=name, source=source)
     return gpu
@@ -165,7 +174,7 @@ def new_gpu(vendor, name, source):
 _JSON_TYPES = {TEXT: "string", FLAG: "boolean", SIZE: "integer", NUMBER: "integer"}
 
 
-def facts_json_schema():
+def facts_json_schema() -> dict[str, Any]:
     """The JSON Schema of facts, made from FIELDS: the facts part of the report schema."""
     schema = _object_schema(FIELDS, "The machine as the probes saw it. Feed it back with --facts.")
     schema["required"] = ["schema", "origin"]

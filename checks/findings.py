@@ -9,6 +9,11 @@
                "summary": {"pass": n, "warn": n, "fail": n, "unknown": n, "error": n,
                            "verdict": "ready" | "ready-with-warnings" | "not-ready" | "incomplete"}}
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at run time
+    from .contracts import Finding
 
 REPORT_SCHEMA = "invoke-check-report/1"
 STATUSES = ("pass", "warn", "fail", "unknown", "error")
@@ -18,7 +23,8 @@ EXIT_FAILED = 1      # a requirement failed
 EXIT_USAGE = 2       # bad usage or unreadable input
 
 
-def finding(rule_id, status, title, detail, fix=None, docs=None):
+def finding(rule_id: str, status: str, title: str, detail: str, fix: str | None = None,
+            docs: str | None = None) -> Finding:
     if status not in STATUSES:
         raise ValueError("unknown status %r" % (status,))
     return {"id": rule_id, "status": status, "title": title, "detail": detail, "fix": fix, "docs": docs}

@@ -4,15 +4,29 @@ What the file holds is checked against the facts table (checks/facts.py
 FIELDS): a value of another kind is refused with its path, rather than read
 into a check that cannot use it.
 """
+from __future__ import annotations
+
 from .facts import (ANY, FACTS_SCHEMA, FIELDS, FLAG, FLAG_MAP, NUMBER, OBJECT, OBJECTS, SIZE, TEXT, TEXT_MAP,
                     TEXTS, new_facts)
 from .findings import REPORT_SCHEMA
 from .units import MAX_BYTES
 
+
+def cast(_type, value):
+    """typing.cast without importing typing at run time."""
+    return value
+
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at run time
+    from typing import Any
+
+    from .contracts import Facts
+
 KIND_NAMES = {SIZE: "a whole number of bytes", FLAG: "true or false", TEXT: "text", NUMBER: "a whole number"}
 
 
-def facts_from_saved(obj):
+def facts_from_saved(obj: object) -> Facts:
     """The facts in `obj` (facts, or a report holding them), completed with defaults.
 
     Raises ValueError with a one-line message saying what was expected.
@@ -26,7 +40,7 @@ def facts_from_saved(obj):
             raise ValueError("the report has no \"facts\" object: save it again with --json")
     if obj.get("schema") != FACTS_SCHEMA:
         raise ValueError("%s, got schema %r" % (expected, obj.get("schema")))
-    facts = new_facts(obj.get("origin") or "file")
+    facts: dict[str, Any] = dict(new_facts(obj.get("origin") or "file"))
     for key, value in obj.items():
         spec = FIELDS.get(key)
         if spec is not None and value is not None:
@@ -40,7 +54,7 @@ def facts_from_saved(obj):
     for key, spec in FIELDS.items():
         if key in facts and spec.kind == OBJECT:
             _check_fields(facts[key], spec.fields, "facts." + key)
-    return facts
+    return cast("Facts", facts)
 
 
 def _check_section(key, spec, value):

@@ -3,9 +3,9 @@
 Findings, pages and the bundler all point readers at the site; this is the one
 place that knows how its URLs are made.
 """
+from __future__ import annotations
 
-
-def docs_url(site_url, page, anchor=None):
+def docs_url(site_url: str, page: str, anchor: str | None = None) -> str:
     """The URL of a page of the site (and an anchor on it): "requirements.md" -> <site>/requirements/."""
     path = page[:-3] if page.endswith(".md") else page
     if path == "index" or path.endswith("/index"):
@@ -16,10 +16,10 @@ def docs_url(site_url, page, anchor=None):
     return url + "#" + anchor if anchor else url
 
 
-def script_url(site_url):
+def script_url(site_url: str) -> str:
     return docs_url(site_url, "index.md") + "check.py"
 
 
-def script_command(site_url):
+def script_command(site_url: str) -> str:
     """The one-line command that runs the full check from the site."""
     return "curl -fsSL %s | python3 -" % script_url(site_url)

@@ -4,6 +4,8 @@
 the others, and adds the model verdicts and the summary. The checks declare
 themselves in their modules (see registry.py); importing them fills CHECKS.
 """
+from __future__ import annotations
+
 from .. import __version__
 from ..findings import REPORT_SCHEMA
 from ..rules_source import rules_by_id
@@ -13,13 +15,19 @@ from .models import model_verdicts
 from .registry import CHECKS, GPU_PROBES, sections_for  # noqa: F401  (the public face of the registry)
 from .summary import summarize
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at run time
+    from typing import Any
 
-def checked_rules(rules):
+    from ..contracts import Facts, Finding, ModelVerdict, Report, Rules
+
+
+def checked_rules(rules: Rules) -> list[dict[str, Any]]:
     """The rules that are checked on a machine (check: false marks documentation only)."""
     return [rule for rule in rules["rules"] if rule.get("check", True)]
 
 
-def evaluate(facts, rules, site_url, only=None):
+def evaluate(facts: Facts, rules: Rules, site_url: str, only: list[str] | None = None) -> Report:
     """The report for `facts`; `only` limits the findings to those rule ids."""
     findings = []
     for rule in checked_rules(rules):
@@ -35,7 +43,7 @@ def evaluate(facts, rules, site_url, only=None):
     }
 
 
-def run_one(check):
+def run_one(check: Check) -> Finding:
     """One check's finding; a probe error or an exception becomes an `error` finding."""
     rule_id = check.rule["id"]
     probe_errors = check.facts.get("probe_errors") or {}
@@ -51,7 +59,7 @@ def run_one(check):
         return check.result("error", "The check failed: %s: %s" % (type(exc).__name__, exc))
 
 
-def models_or_errors(facts, rules, site_url):
+def models_or_errors(facts: Facts, rules: Rules, site_url: str) -> list[ModelVerdict]:
     by_id = rules_by_id(rules)
     try:
         vram = Check(by_id["gpu.vram"], facts, rules, site_url)

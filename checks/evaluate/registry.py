@@ -9,19 +9,31 @@ whose failure makes the finding an error instead of a verdict. The registry,
 the probe plan, error attribution, `--list-checks` and the docs CI's coverage
 check all read `CHECKS`; nothing else lists the checks.
 """
+from __future__ import annotations
+
 from collections import namedtuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at run time
+    from typing import Callable
+
+    from ..contracts import Finding
+    from .context import Check
+
+    CheckFunction = Callable[[Check], Finding]
 
 # The probes that find GPUs: every GPU check reads all of them.
 GPU_PROBES = ("nvidia", "amd", "apple")
 
 Declaration = namedtuple("Declaration", "rule_id reads errors_from function")
 
-CHECKS = {}
+CHECKS: dict[str, Declaration] = {}
 
 
-def rule_check(rule_id, reads, errors_from=()):
+def rule_check(rule_id: str, reads: tuple[str, ...],
+               errors_from: tuple[str, ...] = ()) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated function as the check of `rule_id`."""
-    def register(function):
+    def register(function: CheckFunction) -> CheckFunction:
         if rule_id in CHECKS:
             raise ValueError("two checks for %s: %s and %s" % (
                 rule_id, CHECKS[rule_id].function.__name__, function.__name__))
@@ -30,7 +42,7 @@ def rule_check(rule_id, reads, errors_from=()):
     return register
 
 
-def sections_for(rule_ids):
+def sections_for(rule_ids: list[str]) -> list[str]:
     """The probes gather_facts must run to check `rule_ids`."""
     return sorted(set(section for rule_id in rule_ids if rule_id in CHECKS
                       for section in CHECKS[rule_id].reads))

@@ -57,3 +57,19 @@ def test_a_saved_value_of_the_wrong_kind_is_refused_with_its_path():
     with pytest.raises(ValueError, match=r"facts\.gpus\[0\]\.name_exact: expected true or false or null"):
         facts_from_saved({"schema": "invoke-check-facts/1", "gpus": [{"vendor": "nvidia", "name": "x",
                                                                         "name_exact": "no"}]})
+
+
+def test_the_typed_dicts_name_the_fields_of_the_table():
+    """checks/contracts.py (for type checkers) and FIELDS (at run time) describe the same facts."""
+    from checks import contracts
+
+    def keys(typed):
+        return set(typed.__annotations__)
+
+    assert keys(contracts.Facts) == set(FIELDS)
+    assert keys(contracts.Gpu) == set(GPU_FIELDS)
+    for name, spec in FIELDS.items():
+        if spec.kind == OBJECT:
+            typed = next(value for value in vars(contracts).values()
+                         if isinstance(value, type) and contracts.Facts.__annotations__[name] is value)
+            assert keys(typed) == set(spec.fields), name

@@ -21,7 +21,7 @@ NEW_RULE = """
     why: Invoke and a web browser with many tabs both hold a lot in memory.
     fix: Close other programs while you generate, or add RAM.
     values:
-      comfortable: 32 GB
+      comfortable: 48 GB
 """
 
 NEW_CHECK = '''
@@ -59,7 +59,7 @@ def test_the_whole_pipeline_accepts_a_new_rule_and_check(project_with_a_new_rule
 
     page = (site / "requirements" / "index.html").read_text(encoding="utf-8")
     assert 'id="ram.comfortable"' in page
-    assert 'data-rule="ram.comfortable" data-key="comfortable">32 GB</span>' in page
+    assert 'data-rule="ram.comfortable" data-key="comfortable">48 GB</span>' in page
 
     verified = run_verify(copy.root, tmp, site_dir=site)
     assert verified.returncode == 0, verified.output
@@ -77,6 +77,6 @@ def test_the_whole_pipeline_accepts_a_new_rule_and_check(project_with_a_new_rule
     report = json.loads(run.stdout)
     found = dict((item["id"], item) for item in report["findings"])
     assert found["ram.comfortable"]["status"] == "warn"
-    assert "16 GB of RAM; 32 GB is comfortable." == found["ram.comfortable"]["detail"]
+    assert "16 GB of RAM; 48 GB is comfortable." == found["ram.comfortable"]["detail"]
     assert found["ram.comfortable"]["docs"].endswith("/requirements/#ram.comfortable")
     assert found["ram.total"]["status"] == "pass"

@@ -31,8 +31,10 @@ def visible(text):
 
 
 # Home folders in paths: /home/NAME, /var/home/NAME, /Users/NAME, C:\Users\NAME.
-_POSIX_HOME = re.compile(r"(?<![\w.~/-])(?:/var)?/(?:home|Users)/[^/\s|<>\"'`]+")
-_WINDOWS_HOME = re.compile(r"(?i)(?<![\w])[a-z]:[\\/](?:Users|Documents and Settings)[\\/][^\\/\s|<>\"'`]+")
+# A user name may hold spaces ("Dave Lee") when a folder follows it; at the end of a path it ends at a space.
+_NAME = r"(?:[^\\/\n|<>\"'`]+(?=[\\/])|[^\\/\s|<>\"'`]+)"
+_POSIX_HOME = re.compile(r"(?<![\w.~/-])(?:/var)?/(?:home|Users)/" + _NAME)
+_WINDOWS_HOME = re.compile(r"(?i)(?<![\w])[a-z]:[\\/](?:Users|Documents and Settings)[\\/]" + _NAME)
 
 
 def current_home(environ=None):

@@ -59,7 +59,7 @@ class LibraryFinder(object):
         self.context = context
         self.problems = []
         self.cache = self._read_cache()
-        self.reference = _elf_identity(sys.executable) if context.is_real_root and sys.executable else None
+        self.reference = _elf_identity(sys.executable) if sys.executable else None
 
     def find(self, soname):
         """(True | False | None, why None)."""

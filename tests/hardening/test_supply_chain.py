@@ -19,7 +19,7 @@ PINNED = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
 _BUILD = (
     "import hashlib, sys\n"
     "sys.path.insert(0, sys.argv[1])\n"
-    "from macros.rules_file import load_rules\n"
+    "from rules import load_rules\n"
     "from macros.script_bundle import build_script\n"
     "text = build_script(load_rules(), 'https://example.invalid/docs/')\n"
     "data = text.encode('utf-8')\n"

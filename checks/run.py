@@ -522,6 +522,12 @@ def kill_all(tool, status):
     # Kill the tool's group and every descendant (orphans come back to us: we are a subreaper),
     # and reap them, until none is left.
     for _ in range(200):
+        try:
+            pid, code = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return              # no child: as a subreaper, then no descendant either
+        if pid == tool and status[0] is None:
+            status[0] = code
         if status[0] is None:
             try:
                 os.killpg(tool, signal.SIGKILL)

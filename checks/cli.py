@@ -92,7 +92,8 @@ def say_error(message):
     """One line on stderr (when there is a stderr that takes it); the usage exit code."""
     try:
         if sys.stderr is not None:
-            sys.stderr.write("%s: error: %s\n" % (PROG, " ".join(str(message).split())))
+            from .render.safe import visible   # a file name may hold escapes too
+            sys.stderr.write("%s: error: %s\n" % (PROG, visible(" ".join(str(message).split()))))
             sys.stderr.flush()
     except (OSError, ValueError):
         pass

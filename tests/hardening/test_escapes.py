@@ -123,3 +123,11 @@ def _terminal(report, verbose=False):
     stream = io.StringIO()
     render_terminal(report, stream, verbose=verbose, environ={})
     return stream.getvalue()
+
+
+def test_an_error_line_shows_escapes_in_a_file_name(check_script, tmp_path):
+    result = run_script(check_script, ["--facts", str(tmp_path / "x\x1b[2J\u202ey.json")])
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and err.count("\n") == 1
+    assert_clean(err, "error line")
+    assert "\\x1b[2J\\u202ey.json" in err

@@ -131,3 +131,29 @@ def test_an_error_line_shows_escapes_in_a_file_name(check_script, tmp_path):
     assert result.returncode == 2 and err.count("\n") == 1
     assert_clean(err, "error line")
     assert "\\x1b[2J\\u202ey.json" in err
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from checks.facts import clean_text  # noqa: E402
+from checks.render.safe import visible  # noqa: E402
+
+from .conftest import fuzz  # noqa: E402
+
+_ANY_TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=60)
+
+
+@fuzz
+@given(_ANY_TEXT, _ANY_TEXT)
+def test_any_text_comes_out_clean_and_cleaning_twice_changes_nothing(name, key):
+    facts = report_facts(name)
+    facts["libs"][key] = True
+    cleaned = clean_facts(facts)
+    text = json.dumps(cleaned, ensure_ascii=False)
+    for char in set(text):
+        assert char in "\t\n" or not (ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f), hex(ord(char))
+    assert clean_text(cleaned["gpus"][0]["name"])[1] == []
+    assert clean_facts(json.loads(text)) == cleaned
+    shown = visible(name)
+    assert all(char in "\t\n" or clean_text(char)[1] == [] for char in shown)
+    count("hostile strings (random text)")

@@ -15,7 +15,7 @@ import re
 from . import rules_source
 from .evaluate import evaluate
 from .evaluate.context import CANT_TELL_FROM_BROWSER as CANT_TELL
-from .facts import new_facts, new_gpu
+from .facts import clean_facts, new_facts, new_gpu
 from .parsers.gpu_strings import gpu_from_browser
 from .parsers.nvidia_smi import parse_nvidia_smi
 from .render.html import render_error, render_report
@@ -98,7 +98,7 @@ def facts_from_browser(info):
         "gpu_name_exact": name_exact,
         "gpu_note": note,
     }
-    return facts
+    return clean_facts(facts)
 
 
 def run_browser_check(info_json, site_url):
@@ -137,7 +137,7 @@ def facts_from_nvidia_smi(text):
     from .probes.nvidia import probe_nvidia   # imported here: the button's check never needs the probes
     facts = new_facts("nvidia-smi")
     probe_nvidia(facts, None, text)
-    return facts
+    return clean_facts(facts)
 
 
 def _evaluated(facts, site_url):

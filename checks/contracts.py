@@ -114,6 +114,7 @@ class Facts(TypedDict, total=False):
     browser: Dict[str, Any]
     unknown: Dict[str, str]
     probe_errors: Dict[str, str]
+    sanitized: Dict[str, str]
 
 
 class Finding(TypedDict):

@@ -9,9 +9,19 @@ FIELDS below is the contract: every field with its kind and meaning. From it
 come `new_facts()`, the validation of saved facts (checks/saved.py) and the
 facts part of the report schema (docs/reference/report.schema.json, checked
 against `facts_json_schema()` by the tests and rewritten by `make corpus-update`).
+
+Every way in (the probes, a saved file, a paste, the browser) ends with
+`clean_facts`: control characters (C0 but tab and newline, DEL, C1), bidi and
+zero-width controls, line and paragraph separators, lone surrogates and
+private-use characters are removed from every string, keys included, and
+`sanitized` says where and what. A GPU name can then neither move the
+terminal's cursor, set its title or clipboard (ESC, OSC), nor read as another
+model ("GTX \u202e0561" shows as "GTX 0561", never as "GTX 1650").
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import OrderedDict, namedtuple
 
 TYPE_CHECKING = False
@@ -48,7 +58,9 @@ def _fields(*items):
     return OrderedDict((name, spec) for name, spec in items)
 
 
-TOOL_STATUSES = ("ok", "missing", "failed", "timeout", "error", "not-run")
+# "unavailable": the checker could not run the tool for a reason of its own (too many
+# open files, no process slot, no memory), which says nothing about the tool.
+TOOL_STATUSES = ("ok", "missing", "failed", "timeout", "error", "unavailable", "not-run")
 
 GPU_FIELDS = _fields(
     ("vendor", field(TEXT, "Who made the GPU: nvidia, amd, apple, intel or other.", required=True)),
@@ -106,7 +118,8 @@ FIELDS = _fields(
         ("amd", field(FLAG, "An AMD GPU is on the bus.")),
     ))),
     ("nvidia_smi", field(OBJECT, "What nvidia-smi did.", fields=_fields(
-        ("status", field(TEXT, "ok, missing (not installed), failed, timeout, error, or not-run.", default="not-run",
+        ("status", field(TEXT, "ok, missing (not installed), failed, timeout, error, unavailable (the checker "
+                                "could not run it: a limit of its own), or not-run.", default="not-run",
                          choices=TOOL_STATUSES)),
         ("path", field(TEXT, "The nvidia-smi that ran.")),
         ("failure", field(TEXT, "Which known failure its message is: an id of driver.nvidia's failures.")),
@@ -114,7 +127,8 @@ FIELDS = _fields(
         ("exit_code", field(NUMBER, "Its exit code.")),
     ))),
     ("rocm_smi", field(OBJECT, "What rocm-smi did.", fields=_fields(
-        ("status", field(TEXT, "ok, missing (not installed), failed, timeout, error, or not-run.", default="not-run",
+        ("status", field(TEXT, "ok, missing (not installed), failed, timeout, error, unavailable (the checker "
+                                "could not run it: a limit of its own), or not-run.", default="not-run",
                          choices=TOOL_STATUSES)),
         ("path", field(TEXT, "The rocm-smi that ran.")),
         ("driver_version", field(TEXT, "The AMD driver version it reported.")),
@@ -141,6 +155,8 @@ FIELDS = _fields(
     ("browser", field(ANY, "What the browser reported (only when origin is browser).")),
     ("unknown", field(TEXT_MAP, "Why a fact is unknown, keyed by its dotted path.", default={})),
     ("probe_errors", field(TEXT_MAP, "Probes that failed, with what went wrong.", default={})),
+    ("sanitized", field(TEXT_MAP, "Control or invisible characters removed from the input, keyed by where they were "
+                                  "(\"gpus[0].name\"): what was removed.", default={})),
 )
 
 
@@ -218,3 +234,75 @@ def _field_schema(spec):
         return OrderedDict([("type", "object"), ("description", spec.meaning),
                             ("additionalProperties", {"type": "string"})])
     return OrderedDict([("description", spec.meaning)])
+
+
+# Characters that may stay: printable ASCII, tab and newline. Anything else is looked at.
+_PLAIN = re.compile(r"[^\t\n\x20-\x7e]")
+_REMOVED_CATEGORIES = ("Cc", "Cf", "Cs", "Co", "Zl", "Zp")
+
+
+def clean_text(text):
+    """(text without unsafe characters, sorted list of the code points removed)."""
+    if not _PLAIN.search(text):
+        return text, []
+    kept, removed = [], set()
+    for char in text:
+        if char in "\t\n" or unicodedata.category(char) not in _REMOVED_CATEGORIES:
+            kept.append(char)
+        else:
+            removed.add(ord(char))
+    return "".join(kept), sorted(removed)
+
+
+def describe_removed(code_points):
+    """"U+202E RIGHT-TO-LEFT OVERRIDE, U+001B" for a list of code points."""
+    names = []
+    for point in code_points[:8]:
+        name = unicodedata.name(chr(point), "") if not 0xD800 <= point <= 0xDFFF else ""
+        names.append("U+%04X %s" % (point, name) if name else "U+%04X" % point)
+    if len(code_points) > 8:
+        names.append("%d more" % (len(code_points) - 8))
+    return ", ".join(names)
+
+
+def clean_facts(facts):
+    """`facts` with unsafe characters removed from every string (in place; also returned).
+
+    What was removed is added to facts["sanitized"], keyed by where it was
+    ("gpus[0].name"), so reports can show it.
+    """
+    notes = {}
+    cleaned = _clean(facts, "", notes)
+    facts.clear()
+    facts.update(cleaned)
+    if notes:
+        merged = dict(facts["sanitized"]) if isinstance(facts.get("sanitized"), dict) else {}
+        merged.update(notes)
+        facts["sanitized"] = merged
+    return facts
+
+
+def _clean(value, where, notes):
+    if isinstance(value, str):
+        text, removed = clean_text(value)
+        if removed:
+            notes[where or "(top)"] = "removed %s" % describe_removed(removed)
+        return text
+    if isinstance(value, dict):
+        result = {}
+        for key, item in value.items():
+            if isinstance(key, str):
+                clean_key, removed = clean_text(key)
+                if removed:
+                    notes[_join(where, clean_key)] = "removed %s from the key" % describe_removed(removed)
+            else:
+                clean_key = key
+            result[clean_key] = _clean(item, _join(where, clean_key), notes)
+        return result
+    if isinstance(value, list):
+        return [_clean(item, "%s[%d]" % (where, index), notes) for index, item in enumerate(value)]
+    return value
+
+
+def _join(where, key):
+    return "%s.%s" % (where, key) if where else str(key)

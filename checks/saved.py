@@ -7,7 +7,7 @@ into a check that cannot use it.
 from __future__ import annotations
 
 from .facts import (ANY, FACTS_SCHEMA, FIELDS, FLAG, FLAG_MAP, NUMBER, OBJECT, OBJECTS, SIZE, TEXT, TEXT_MAP,
-                    TEXTS, new_facts)
+                    TEXTS, clean_facts, new_facts)
 from .findings import REPORT_SCHEMA
 from .units import MAX_BYTES
 
@@ -54,7 +54,7 @@ def facts_from_saved(obj: object) -> Facts:
     for key, spec in FIELDS.items():
         if key in facts and spec.kind == OBJECT:
             _check_fields(facts[key], spec.fields, "facts." + key)
-    return cast("Facts", facts)
+    return cast("Facts", clean_facts(facts))
 
 
 def _check_section(key, spec, value):

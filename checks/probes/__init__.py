@@ -4,7 +4,7 @@ Each probe fills one section. A probe that raises is recorded in
 facts["probe_errors"] and the others still run; nothing here writes, prompts
 or reaches the network.
 """
-from ..facts import new_facts
+from ..facts import clean_facts, new_facts
 from .amd import probe_amd
 from .apple import probe_apple
 from .context import Platform, ProbeContext  # noqa: F401  (Platform: for callers that probe as another OS)
@@ -51,4 +51,4 @@ def gather_facts(install_dir=None, nvidia_smi_text=None, root="/", env=None, onl
             probes[name]()
         except Exception as exc:  # one broken probe must not hide the others' facts
             facts["probe_errors"][name] = "%s: %s" % (type(exc).__name__, exc)
-    return facts
+    return clean_facts(facts)

@@ -38,11 +38,20 @@ def _macos(section, facts, context):
     if not section["version"]:
         result = context.run(["sw_vers"], timeout=5)
         section["version"] = parse_sw_vers(result["stdout"]).get("ProductVersion")
-    arm64 = parse_sysctl_flag(context.run(["sysctl", "-n", "hw.optional.arm64"], timeout=5)["stdout"])
+    arm64_run = context.run(["sysctl", "-n", "hw.optional.arm64"], timeout=5)
+    arm64 = parse_sysctl_flag(arm64_run["stdout"])
     section["apple_silicon"] = bool(arm64) or section["machine"] == "arm64"
+    if not section["apple_silicon"] and arm64_run["status"] == "unavailable":
+        # An x86_64 Python may be Rosetta on Apple Silicon: only sysctl tells, and it did not run.
+        section["apple_silicon"] = section["rosetta"] = None
+        mark_unknown(facts, "os.apple_silicon", "Can't tell: %s." % arm64_run["message"].rstrip("."))
+        return
     if section["apple_silicon"]:
-        translated = parse_sysctl_flag(context.run(["sysctl", "-n", "sysctl.proc_translated"], timeout=5)["stdout"])
-        section["rosetta"] = bool(translated)
+        translated_run = context.run(["sysctl", "-n", "sysctl.proc_translated"], timeout=5)
+        section["rosetta"] = bool(parse_sysctl_flag(translated_run["stdout"]))
+        if translated_run["status"] == "unavailable":
+            section["rosetta"] = None
+            mark_unknown(facts, "os.rosetta", "Can't tell: %s." % translated_run["message"].rstrip("."))
     else:
         section["rosetta"] = False
 

@@ -1,6 +1,8 @@
 """The doctor-style terminal report: one line per finding, fixes below the ones that need them."""
 import os
 
+from .safe import visible
+
 MARKS = {"pass": u"[\u2713]", "warn": "[!]", "fail": u"[\u2717]", "unknown": "[?]", "error": "[E]"}
 ASCII_MARKS = {"pass": "[OK]", "warn": "[!]", "fail": "[X]", "unknown": "[?]", "error": "[E]"}
 COLOURS = {"pass": "32", "warn": "33", "fail": "31", "unknown": "36", "error": "35"}
@@ -51,14 +53,28 @@ def first_sentence(text):
 
 
 def finding_lines(item, style, verbose):
+    title, detail = visible(item["title"]), visible(item["detail"])
     if item["status"] == "pass" and not verbose:
-        return ["%s %s: %s" % (style.mark("pass"), item["title"], first_sentence(item["detail"]))]
-    lines = ["%s %s" % (style.mark(item["status"]), item["title"])]
-    lines.append(INDENT + item["detail"])
+        return ["%s %s: %s" % (style.mark("pass"), title, first_sentence(detail))]
+    lines = ["%s %s" % (style.mark(item["status"]), title)]
+    lines.append(INDENT + detail)
     if item.get("fix"):
-        lines.append(INDENT + "Fix: " + item["fix"])
+        lines.append(INDENT + "Fix: " + visible(item["fix"]))
     if item.get("docs") and (verbose or item["status"] != "pass"):
-        lines.append(INDENT + "More: " + item["docs"])
+        lines.append(INDENT + "More: " + visible(item["docs"]))
+    return lines
+
+
+def sanitized_lines(facts):
+    """What was removed from the input (see checks/facts.py clean_facts), one line each."""
+    notes = (facts or {}).get("sanitized") or {}
+    if not isinstance(notes, dict) or not notes:
+        return []
+    lines = ["", "Removed from the input (control or invisible characters):"]
+    for where in sorted(notes)[:20]:
+        lines.append("%s%s: %s" % (INDENT, visible(where), visible(notes[where])))
+    if len(notes) > 20:
+        lines.append("%s... and %d more" % (INDENT, len(notes) - 20))
     return lines
 
 
@@ -82,7 +98,9 @@ def render_terminal(report, stream, verbose=False, environ=None):
     if report.get("models"):
         lines.extend(["", style.bold("Models on this machine's GPU:")])
         for model in report["models"]:
-            lines.append("%s %s: %s" % (style.mark(model["status"]), model["name"], model["reason"]))
+            lines.append("%s %s: %s" % (style.mark(model["status"]), visible(model["name"]),
+                                        visible(model["reason"])))
+    lines.extend(sanitized_lines(report.get("facts")))
     lines.extend(["", style.bold(summary_line(report["summary"]))])
     text = "\n".join(lines) + "\n"
     if style.marks is ASCII_MARKS:

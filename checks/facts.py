@@ -106,6 +106,14 @@ FIELDS = _fields(
         ("others", field(OBJECTS, "Other Pythons found on PATH (or by the py launcher).", default=[],
                          fields=_fields(("version", field(TEXT, "Its version.", required=True)),
                                         ("path", field(TEXT, "Its path."))))),
+        ("bits", field(NUMBER, "Its pointer size in bits: 64, or 32 for a 32-bit build.")),
+        ("microsoft_store", field(FLAG, "It is the Microsoft Store's Python (it runs from a WindowsApps folder).")),
+        ("path_python", field(TEXT, "On Windows, the python the PATH finds first: the one the installer runs.")),
+        ("path_python_kind", field(TEXT, "What that python is: installed (a real install), microsoft-store "
+                                         "(the Store's Python), or store-alias (Windows' stub that opens the Store).")),
+        ("framework", field(FLAG, "On macOS, it is python.org's build (in /Library/Frameworks/Python.framework).")),
+        ("cafile", field(TEXT, "The certificate file its OpenSSL reads (ssl.get_default_verify_paths).")),
+        ("cafile_present", field(FLAG, "That certificate file exists.")),
     ))),
     ("ram", field(OBJECT, "System memory.", fields=_fields(
         ("total_bytes", field(SIZE, "Installed memory as the OS reports it.")),
@@ -149,6 +157,16 @@ FIELDS = _fields(
         ("is_tmpfs", field(FLAG, "It is held in RAM (tmpfs or ramfs).")),
         ("free_bytes", field(SIZE, "Free space there.")),
         ("total_bytes", field(SIZE, "The size of that filesystem.")),
+    ))),
+    ("windows", field(OBJECT, "Windows settings the installer needs.", fields=_fields(
+        ("long_paths", field(FLAG, "Long paths are enabled (LongPathsEnabled is 1 in the registry).")),
+        ("vc_runtime", field(FLAG_MAP, "The Visual C++ runtime DLLs in System32, by file name: found or not.",
+                             default={})),
+    ))),
+    ("macos", field(OBJECT, "macOS tools the installer needs.", fields=_fields(
+        ("xcode_cli", field(FLAG, "The Xcode Command Line Tools are installed (xcode-select -p names a folder "
+                                  "that exists).")),
+        ("xcode_path", field(TEXT, "The folder xcode-select -p printed.")),
     ))),
     ("libs", field(FLAG_MAP, "Shared libraries OpenCV needs, by file name: found (true) or not (false).",
                    default={})),

@@ -110,7 +110,7 @@ def _parse_yaml(text, display, path):
     except yaml.YAMLError as exc:
         raise RulesError(path, [(display, "YAML syntax error: %s" % exc)])
     if not isinstance(data, dict):
-        raise RulesError(path, [(display, "expected a mapping with schema_version, app, model_families and rules at the top")])
+        raise RulesError(path, [(display, "expected a mapping with schema_version, app, backends, model_families and rules at the top")])
     return data, root_node
 
 
@@ -233,7 +233,7 @@ def _line_of(where):
 def _duplicate_id_problems(data, root_node, display):
     """Model family ids and rule ids that appear twice (robust to entries of any shape)."""
     problems = []
-    for section, what in (("model_families", "model family id"), ("rules", "rule id")):
+    for section, what in (("backends", "backend id"), ("model_families", "model family id"), ("rules", "rule id")):
         entries = data.get(section)
         if not isinstance(entries, list):
             continue
@@ -258,6 +258,17 @@ def _semantic_problems(data, root_node, display):
         problems.append((_where(display, root_node, data, keys), message))
 
     family_ids = {family["id"] for family in data["model_families"]}
+    backend_ids = [backend["id"] for backend in data["backends"]]
+    for index, family in enumerate(data["model_families"]):
+        stated = list(family["min_memory"])
+        for backend_id in stated:
+            if backend_id not in backend_ids:
+                problem(["model_families", index, "min_memory", backend_id],
+                        "backend %r is not one of backends (known: %s)" % (backend_id, ", ".join(backend_ids)))
+        for backend_id in backend_ids:
+            if backend_id not in stated:
+                problem(["model_families", index, "min_memory"],
+                        "states no minimum for backend %r: every family needs one per backend" % backend_id)
     for index, rule in enumerate(data["rules"]):
         for keys, value in _walk(rule.get("values", {}), ["rules", index, "values"]):
             last = keys[-1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import __version__
 from ..findings import REPORT_SCHEMA
 from ..rules_source import rules_by_id
-from . import driver_checks, gpu_checks, machine_checks, software_checks  # noqa: F401  (they register their checks)
+from . import driver_checks, gpu_checks, machine_checks, os_checks, software_checks, torch_checks  # noqa: F401  (they register their checks)
 from .context import Check
 from .models import model_verdicts
 from .registry import CHECKS, GPU_PROBES, sections_for  # noqa: F401  (the public face of the registry)

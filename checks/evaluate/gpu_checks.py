@@ -1,22 +1,45 @@
 """gpu.dedicated, gpu.vram and gpu.problematic."""
-from ..units import format_gb, format_mib, parse_size
+from ..units import format_gb, format_mib
 from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
 
 
-def families_by_size(rules):
-    """[(family, min_vram bytes)] from the smallest requirement to the largest."""
-    sized = [(family, parse_size(family["min_vram"])) for family in rules["model_families"]]
-    return sorted(sized, key=lambda item: item[1])
+def families_by_size(rules, backend):
+    """[(family, bytes needed on `backend`)] from the smallest requirement to the largest."""
+    sized = [(family, gpu_facts.family_need(family, backend)) for family in rules["model_families"]]
+    return sorted([item for item in sized if item[1] is not None], key=lambda item: item[1])
 
 
-def describe_vram(gpu, vram, estimate, share):
-    if estimate and gpu.get("vendor") == "apple":
-        return "%s can use about %s (an estimate: Apple Silicon shares RAM with its GPU, " \
-               "and Metal can use roughly %d%% of it)" % (gpu["name"], format_gb(vram), round(share * 100))
-    if estimate:
-        return "%s has about %s (an estimate)" % (gpu["name"], format_gb(vram))
-    return "%s has %s (%s)" % (gpu["name"], format_gb(vram), format_mib(vram))
+def family_text(family, backend):
+    """"Stable Diffusion XL (16 GB on AMD)"."""
+    return "%s (%s on %s)" % (family["name"], family["min_memory"][backend["id"]], backend["name"])
+
+
+def describe_memory(gpu, backend, memory):
+    if gpu_facts.memory_words(backend) != "VRAM":
+        return "%s shares the machine's %s of memory with its GPU (%s requirements are stated as that %s)" % (
+            gpu["name"], format_gb(memory), backend["name"], backend["memory"])
+    if gpu.get("vram_is_estimate"):
+        return "%s has about %s (an estimate)" % (gpu["name"], format_gb(memory))
+    return "%s has %s (%s)" % (gpu["name"], format_gb(memory), format_mib(memory))
+
+
+def intel_mac_note(check):
+    """For an Intel Mac: the backend the page asks a Mac for (Apple Silicon), or ""."""
+    os_facts = check.facts.get("os") or {}
+    if os_facts.get("system") != "Darwin" or os_facts.get("apple_silicon") is not False:
+        return ""
+    for backend in check.rules.get("backends") or []:
+        if "macos" in backend["systems"] and backend.get("requires"):
+            return (" This Mac has an Intel processor: Invoke's requirements ask for %s, whose GPU it "
+                    "uses; on an Intel Mac it runs on the CPU only." % backend["requires"])
+    return ""
+
+
+def off_os_text(gpu, backend, facts):
+    systems = ", ".join(name.capitalize().replace("Macos", "macOS") for name in backend["systems"])
+    return "%s: Invoke uses %s GPUs on %s only, and this is %s." % (
+        gpu["name"], backend["name"], systems, (facts.get("os") or {}).get("system"))
 
 
 def mig_note(gpu):
@@ -44,29 +67,35 @@ def check_dedicated(check):
     others = [gpu["name"] for gpu in check.facts.get("gpus") or []]
     seen = " (found: %s)" % ", ".join(others) if others else ""
     detail = "No dedicated GPU%s. Invoke falls back to running on the CPU, which works but is much slower." % seen
+    detail += intel_mac_note(check)
     return check.with_status(check.values["without_gpu"], detail)
 
 
 @rule_check("gpu.vram", reads=("os", "ram") + GPU_PROBES, errors_from=GPU_PROBES)
 def check_vram(check):
-    share = check.values["apple_unified_share"]
-    gpu, vram, estimate = gpu_facts.best_gpu(check.facts, share)
+    gpu, backend, memory = gpu_facts.best_gpu(check.facts, check.rules)
     if gpu is None and gpu_facts.vendors_without_driver(check.facts):
         return check.result("unknown", "The GPU's memory is unknown: its driver does not answer (see the driver check).")
     if gpu is None:
         if gpus_not_known(check):
             return check.unknown("gpus")
         dedicated = check.rule_values("gpu.dedicated")
-        return check.with_status(dedicated["without_gpu"], "No dedicated GPU: the models run on the CPU, much slower.",
-                                 "Use a GPU with enough VRAM for the models you use.")
-    if vram is None:
+        return check.with_status(dedicated["without_gpu"], "No dedicated GPU: the models run on the CPU, much slower."
+                                 + intel_mac_note(check), "Use a GPU with enough VRAM for the models you use.")
+    if backend is None:
+        return check.result("unknown", "%s: the rules name no backend for %s GPUs." % (gpu["name"], gpu.get("vendor")))
+    if gpu_facts.runs_here(backend, check.facts) is False:
+        return check.with_status(check.values["backend_off_os_status"], off_os_text(gpu, backend, check.facts))
+    if memory is None:
+        if gpu_facts.memory_words(backend) != "VRAM":
+            return check.unknown("ram.total_bytes")
         index = (check.facts.get("gpus") or []).index(gpu)
         return check.unknown("gpus[%d].vram_bytes" % index, "gpus.vram_bytes")
 
-    sized = families_by_size(check.rules)
-    holds = ["%s (%s)" % (family["name"], family["min_vram"]) for family, need in sized if vram >= need]
-    misses = ["%s (%s)" % (family["name"], family["min_vram"]) for family, need in sized if vram < need]
-    parts = [describe_vram(gpu, vram, estimate, share)]
+    sized = families_by_size(check.rules, backend)
+    holds = [family_text(family, backend) for family, need in sized if memory >= need]
+    misses = [family_text(family, backend) for family, need in sized if memory < need]
+    parts = [describe_memory(gpu, backend, memory)]
     if holds:
         parts.append("enough for " + ", ".join(holds))
     if misses:

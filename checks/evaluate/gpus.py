@@ -4,6 +4,9 @@ Shared by the GPU checks and the model verdicts.
 """
 import re
 
+from ..units import parse_size
+from .software_checks import os_key
+
 # The vendors with a torch backend Invoke installs: CUDA, ROCm and Metal (MPS).
 DEDICATED_VENDORS = ("nvidia", "amd", "apple")
 
@@ -29,31 +32,72 @@ def vendors_without_driver(facts):
 VENDOR_NAMES = {"nvidia": "NVIDIA", "amd": "AMD"}
 
 
-def usable_vram(gpu, facts, apple_unified_share):
-    """(bytes or None, is_estimate) for one GPU.
+def backend_for(gpu, rules):
+    """The rules' backend (cuda, rocm, mps...) whose vendor made `gpu`, or None."""
+    for backend in rules.get("backends") or []:
+        if backend["vendor"] == gpu.get("vendor"):
+            return backend
+    return None
 
-    Apple Silicon shares RAM with its GPU: the rules' share of RAM is an estimate.
+
+def runs_here(backend, facts):
+    """True, False, or None when the OS is unknown: does `backend` run on this machine's OS?"""
+    key = os_key(facts)
+    if key is None:
+        return None
+    return key in backend["systems"]
+
+
+def gpu_memory(gpu, facts, backend):
+    """Bytes of memory the rules' minimum for `backend` is compared with, or None.
+
+    A backend whose GPU has no memory of its own (Apple Silicon: unified
+    memory) is judged by the machine's memory, as the page states it.
     """
-    if gpu.get("vendor") == "apple":
-        ram = (facts.get("ram") or {}).get("total_bytes")
-        if ram:
-            return int(ram * apple_unified_share), True
-    return gpu.get("vram_bytes"), bool(gpu.get("vram_is_estimate"))
+    if backend is not None and backend["memory"] != "VRAM":
+        return (facts.get("ram") or {}).get("total_bytes")
+    return gpu.get("vram_bytes")
 
 
-def best_gpu(facts, apple_unified_share):
-    """(gpu, vram bytes or None, is_estimate) of the dedicated GPU with the most memory.
+def family_need(family, backend):
+    """The bytes `family` needs on `backend` (None when the rules state none)."""
+    size = family["min_memory"].get(backend["id"]) if backend else None
+    return parse_size(size) if size else None
 
-    Of cards with the same memory, a whole one beats one split by MIG, whose
-    slices have less. gpu is None when the machine has no dedicated GPU.
+
+def candidates(facts, rules):
+    """[(gpu, backend, memory bytes or None)] for each dedicated GPU, the best first.
+
+    Best: a backend that runs on this OS, then the most model families held,
+    then the most memory; of cards with the same memory, a whole one beats
+    one split by MIG, whose slices have less.
     """
-    best = (None, None, False)
-    for gpu in dedicated_gpus(facts):
-        vram, estimate = usable_vram(gpu, facts, apple_unified_share)
-        whole_instead_of_mig = best[0] is not None and vram == best[1] and best[0].get("mig") and not gpu.get("mig")
-        if best[0] is None or (vram is not None and (best[1] is None or vram > best[1] or whole_instead_of_mig)):
-            best = (gpu, vram, estimate)
-    return best
+    found = []
+    for order, gpu in enumerate(dedicated_gpus(facts)):
+        backend = backend_for(gpu, rules)
+        memory = gpu_memory(gpu, facts, backend)
+        held = 0
+        if memory is not None and backend is not None:
+            held = sum(1 for family in rules["model_families"]
+                       if family_need(family, backend) is not None and memory >= family_need(family, backend))
+        key = (runs_here(backend, facts) is not False if backend else False, memory is not None, held,
+               memory or 0, not gpu.get("mig"), -order)
+        found.append((key, (gpu, backend, memory)))
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [item[1] for item in found]
+
+
+def best_gpu(facts, rules):
+    """(gpu, backend, memory bytes or None) of the best dedicated GPU; (None, None, None) without one."""
+    found = candidates(facts, rules)
+    return found[0] if found else (None, None, None)
+
+
+def memory_words(backend):
+    """How the page names what the minimum measures: "VRAM", or "memory" for unified memory."""
+    if backend is None or backend["memory"] == "VRAM":
+        return "VRAM"
+    return "memory"
 
 
 def is_truncated(gpu):

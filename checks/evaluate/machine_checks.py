@@ -1,5 +1,6 @@
 """ram.total, disk.ssd, disk.free and tmp.space."""
 from ..units import format_gb, parse_size
+from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
 
 
@@ -39,17 +40,17 @@ def check_ssd(check):
     return check.passed("%s is on a solid-state drive." % where)
 
 
-def torch_backend(facts):
-    """The torch backend the installer would pick: cuda, rocm, mps or cpu."""
-    vendors = set(gpu.get("vendor") for gpu in facts.get("gpus") or [])
+def torch_backend(facts, rules):
+    """The torch backend the installer would pick: a backend id of the rules (cuda, rocm, mps) or cpu."""
+    gpu, backend, _ = gpu_facts.best_gpu(facts, rules)
+    if backend is not None and gpu_facts.runs_here(backend, facts) is not False:
+        return backend["id"]
     hardware = facts.get("gpu_hardware") or {}
-    system = (facts.get("os") or {}).get("system")
-    if "nvidia" in vendors or hardware.get("nvidia"):
-        return "cuda"
-    if ("amd" in vendors or hardware.get("amd")) and system == "Linux":
-        return "rocm"
-    if "apple" in vendors or (facts.get("os") or {}).get("apple_silicon"):
-        return "mps"
+    os_facts = facts.get("os") or {}
+    for backend in rules.get("backends") or []:
+        seen = hardware.get(backend["vendor"]) or (backend["vendor"] == "apple" and os_facts.get("apple_silicon"))
+        if seen and gpu_facts.runs_here(backend, facts) is not False:
+            return backend["id"]
     return "cpu"
 
 
@@ -60,7 +61,7 @@ def check_disk_free(check):
     if free is None:
         return check.unknown("disk.free_bytes")
     sizes = check.values["base_install"]
-    backend = torch_backend(check.facts)
+    backend = torch_backend(check.facts, check.rules)
     if backend in sizes:
         base = parse_size(sizes[backend])
     else:

@@ -1,7 +1,8 @@
 """One verdict per model family in the rules: can this machine run it on its GPU?"""
-from ..units import format_gb, parse_size
+from ..units import format_gb
 from . import gpus as gpu_facts
-from .gpu_checks import gpus_not_known
+from .gpu_checks import gpus_not_known, off_os_text
+from .torch_checks import torch_cannot_use
 
 
 def model_verdict(family, status, reason):
@@ -9,15 +10,25 @@ def model_verdict(family, status, reason):
 
 
 def model_verdicts(check_vram, problematic_values):
-    """The verdicts for every family, given the gpu.vram rule's Check."""
-    facts = check_vram.facts
-    share = check_vram.values["apple_unified_share"]
-    gpu, vram, estimate = gpu_facts.best_gpu(facts, share)
+    """The verdicts for every family, given the gpu.vram rule's Check.
+
+    Each family is judged by the minimum of the backend of the machine's
+    best GPU (NVIDIA VRAM, AMD VRAM, a Mac's memory), and a GPU the installed
+    torch cannot use (see gpu.torch) holds no family.
+    """
+    facts, rules = check_vram.facts, check_vram.rules
+    gpu, backend, memory = gpu_facts.best_gpu(facts, rules)
     problems = dict((id(found), series) for found, series, _ in gpu_facts.problematic_gpus(facts, problematic_values))
+    unusable = torch_cannot_use(facts, rules, gpu) if gpu is not None else None
     verdicts = []
-    for family in check_vram.rules["model_families"]:
-        need = parse_size(family["min_vram"])
-        needs = "%s needs %s VRAM" % (family["name"], family["min_vram"])
+    for family in rules["model_families"]:
+        need = gpu_facts.family_need(family, backend)
+        if gpu is None or backend is None or need is None:
+            needs = "%s needs %s" % (family["name"], " / ".join(
+                "%s %s" % (size, name) for name, size in backend_minimums(family, rules)))
+        else:
+            needs = "%s needs %s %s on %s" % (family["name"], family["min_memory"][backend["id"]],
+                                              gpu_facts.memory_words(backend), backend["name"])
         if gpu is None and gpu_facts.vendors_without_driver(facts):
             verdicts.append(model_verdict(family, "unknown", "%s; the GPU's driver does not answer, so its VRAM "
                                                              "is unknown." % needs))
@@ -28,11 +39,27 @@ def model_verdicts(check_vram, problematic_values):
             else:
                 verdicts.append(model_verdict(family, "warn", "No dedicated GPU: it runs on the CPU, much slower."))
             continue
-        if vram is None:
-            verdicts.append(model_verdict(family, "unknown", "%s; %s's VRAM is unknown." % (needs, gpu["name"])))
+        if backend is None or need is None:
+            verdicts.append(model_verdict(family, "unknown", "%s; the rules state nothing for %s." % (needs, gpu["name"])))
             continue
-        has = "%s has %s%s" % (gpu["name"], "about " if estimate else "", format_gb(vram))
-        if vram < need:
+        if gpu_facts.runs_here(backend, facts) is False:
+            verdicts.append(model_verdict(family, check_vram.values["backend_off_os_status"],
+                                          "%s; %s" % (needs, off_os_text(gpu, backend, facts))))
+            continue
+        if unusable:
+            verdicts.append(model_verdict(family, "fail", "%s; %s" % (needs, unusable)))
+            continue
+        if memory is None:
+            what = "this Mac's memory" if gpu_facts.memory_words(backend) != "VRAM" else "%s's VRAM" % gpu["name"]
+            reason = check_vram.why_unknown("ram.total_bytes" if gpu_facts.memory_words(backend) != "VRAM"
+                                            else "gpus.vram_bytes")
+            verdicts.append(model_verdict(family, "unknown", "%s; %s is unknown (%s)." % (needs, what, reason)))
+            continue
+        if gpu_facts.memory_words(backend) == "VRAM":
+            has = "%s has %s%s" % (gpu["name"], "about " if gpu.get("vram_is_estimate") else "", format_gb(memory))
+        else:
+            has = "this Mac (%s) has %s of memory" % (gpu["name"], format_gb(memory))
+        if memory < need:
             verdicts.append(model_verdict(family, "fail", "%s; %s." % (needs, has)))
         elif id(gpu) in problems:
             verdicts.append(model_verdict(family, "warn", "%s; %s, but it is in the %s: it runs at full precision "
@@ -40,3 +67,9 @@ def model_verdicts(check_vram, problematic_values):
         else:
             verdicts.append(model_verdict(family, "pass", "%s; %s." % (needs, has)))
     return verdicts
+
+
+def backend_minimums(family, rules):
+    """[(backend name, size)] of a family, in the order of the rules' backends."""
+    return [(backend["name"], family["min_memory"][backend["id"]]) for backend in rules.get("backends") or []
+            if backend["id"] in family["min_memory"]]

@@ -11,27 +11,31 @@ from .context import Platform, ProbeContext  # noqa: F401  (Platform: for caller
 from .disk import probe_disk
 from .interpreters import probe_python
 from .libs import probe_libs
+from .macos_tools import probe_macos
 from .memory import probe_memory
 from .nvidia import probe_nvidia, probe_pci
 from .platform_info import probe_os
 from .temp import probe_temp
+from .windows import probe_windows
 
 # In this order: apple reads the os section, gpu_hardware reads the GPUs found.
-SECTIONS = ("os", "python", "ram", "nvidia", "amd", "apple", "gpu_hardware", "disk", "temp", "libs")
+SECTIONS = ("os", "python", "ram", "nvidia", "amd", "apple", "gpu_hardware", "disk", "temp", "libs",
+            "windows", "macos")
 
 
 def gather_facts(install_dir=None, nvidia_smi_text=None, root="/", env=None, only_sections=None,
-                 rules=None, sonames=None, platform_info=None):
+                 rules=None, sonames=None, platform_info=None, registry=None):
     """Probe the machine (or the fake one under `root`) and return facts.
 
     install_dir: where Invoke would go; by default the rules' app root_env_var
     from `env` when set, else app.default_root. sonames: the libraries to try
     loading; by default those of the rules' libs.opencv. only_sections: names
     from SECTIONS to run (all by default). platform_info: the `Platform` to
-    probe as (this machine's by default).
+    probe as (this machine's by default). registry: a Windows registry
+    reader for ProbeContext (winreg on Windows by default).
     """
     facts = new_facts("probe")
-    context = ProbeContext(root=root, env=env, rules=rules, platform_info=platform_info)
+    context = ProbeContext(root=root, env=env, rules=rules, platform_info=platform_info, registry=registry)
     probes = {
         "os": lambda: probe_os(facts, context),
         "python": lambda: probe_python(facts, context),
@@ -43,6 +47,8 @@ def gather_facts(install_dir=None, nvidia_smi_text=None, root="/", env=None, onl
         "disk": lambda: probe_disk(facts, context, install_dir),
         "temp": lambda: probe_temp(facts, context),
         "libs": lambda: probe_libs(facts, context, sonames),
+        "windows": lambda: probe_windows(facts, context),
+        "macos": lambda: probe_macos(facts, context),
     }
     for name in SECTIONS:
         if only_sections is not None and name not in only_sections:

@@ -33,8 +33,12 @@ class Platform(object):
 
 
 class ProbeContext(object):
-    def __init__(self, root="/", env=None, rules=None, platform_info=None):
+    def __init__(self, root="/", env=None, rules=None, platform_info=None, registry=None):
         self.root = root or "/"
+        # A Windows registry reader: registry(key, name) -> the value, raising
+        # KeyError when the key or value is missing. Tests give one; on Windows
+        # the default reads with winreg.
+        self.registry = registry
         self.env = dict(os.environ) if env is None else dict(env)
         self.real_env = env is None
         self.rules = rules
@@ -78,6 +82,37 @@ class ProbeContext(object):
 
     def rule_values(self, rule_id):
         return rule_values(self.rules, rule_id)
+
+    def read_registry(self, key, name):
+        """(value, None), or (None, "missing") when the key or value is absent, or (None, why) when it can't be read.
+
+        `key` is a full path such as HKEY_LOCAL_MACHINE\\SYSTEM\\...; only read, never written.
+        """
+        reader = self.registry
+        if reader is None:
+            if self.system != "Windows" or platform.system() != "Windows":
+                return None, "the registry of another machine cannot be read"
+            reader = _winreg_reader
+        try:
+            return reader(key, name), None
+        except KeyError:
+            return None, "missing"
+        except Exception as exc:  # permissions, a broken hive: can't tell
+            return None, "the registry could not be read: %s: %s" % (type(exc).__name__, exc)
+
+
+def _winreg_reader(key, name):
+    import winreg  # Windows only; stdlib
+    hive_name, _, subkey = key.partition("\\")
+    hive = getattr(winreg, hive_name, None)
+    if hive is None:
+        raise ValueError("unknown registry hive %s" % hive_name)
+    try:
+        with winreg.OpenKey(hive, subkey) as handle:
+            value, _kind = winreg.QueryValueEx(handle, name)
+    except FileNotFoundError:
+        raise KeyError(name)
+    return value
 
 
 def mark_unknown(facts, dotted_path, why):

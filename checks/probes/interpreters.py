@@ -5,6 +5,7 @@ each), when the running one is not a supported version or no rules say which are
 """
 import os
 import platform
+import struct
 import sys
 import time
 
@@ -21,6 +22,8 @@ def probe_python(facts, context):
     section["version"] = platform.python_version()
     section["executable"] = sys.executable or None
     section["implementation"] = platform.python_implementation()
+    section["bits"] = struct.calcsize("P") * 8
+    _install_facts(section, facts, context)
     supported = context.rule_values("python.version").get("supported")
     running = "%d.%d" % sys.version_info[:2]
     if supported and running in supported:
@@ -42,6 +45,61 @@ def probe_python(facts, context):
             if version and executable and _real(executable) not in seen:
                 seen.add(_real(executable))
                 section["others"].append({"version": version, "path": executable})
+
+
+STORE_PACKAGE_PREFIX = "PythonSoftwareFoundation.Python."
+
+
+def _install_facts(section, facts, context):
+    """How this Python was installed: the Microsoft Store, the PATH, python.org's certificates."""
+    store_folder = context.rule_values("python.install").get("store_folder") or "WindowsApps"
+    if context.system == "Windows":
+        section["microsoft_store"] = in_folder(section["executable"], store_folder)
+        found = context.which("python")
+        section["path_python"] = found
+        section["path_python_kind"] = path_python_kind(found, store_folder) if found else None
+        if not found:
+            facts["unknown"]["python.path_python_kind"] = "no python on the PATH"
+    if context.system == "Darwin":
+        framework = context.rule_values("python.certificates").get("framework")
+        cafile = _default_cafile()
+        section.update(certificate_facts(section["executable"], framework, cafile,
+                                         os.path.exists(cafile) if cafile else None))
+
+
+def in_folder(path, folder):
+    """True when a folder named `folder` is one of `path`'s parents (either slash)."""
+    parts = [part.lower() for part in (path or "").replace("\\", "/").split("/")]
+    return folder.lower() in parts[:-1]
+
+
+def path_python_kind(path, store_folder):
+    """installed, microsoft-store (the Store's Python) or store-alias (Windows' stub that opens the Store)."""
+    if not in_folder(path, store_folder):
+        return "installed"
+    # `path` came from the PATH lookup: a path on this machine, listed as it is.
+    try:
+        names = os.listdir(os.path.dirname(path))
+    except (OSError, ValueError):
+        names = []
+    if any(name.startswith(STORE_PACKAGE_PREFIX) for name in names):
+        return "microsoft-store"
+    return "store-alias"
+
+
+def certificate_facts(executable, framework, cafile, cafile_present):
+    """The python section's certificate facts for a Python at `executable` on macOS."""
+    is_framework = bool(framework) and _real(executable or "").startswith(framework.rstrip("/") + "/")
+    return {"framework": is_framework, "cafile": cafile, "cafile_present": cafile_present}
+
+
+def _default_cafile():
+    try:
+        import ssl
+        paths = ssl.get_default_verify_paths()
+    except Exception:  # no ssl module: nothing to tell
+        return None
+    return paths.openssl_cafile or paths.cafile
 
 
 class _Asker(object):

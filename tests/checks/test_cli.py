@@ -15,10 +15,11 @@ SITE = "https://example.test/"
 def healthy_facts():
     facts = new_facts("probe")
     facts["os"].update(system="Linux", distro={"id": "debian", "id_like": []})
-    facts["python"]["version"] = "3.11.9"
+    facts["python"].update(version="3.11.9", bits=64)
     facts["ram"]["total_bytes"] = 32 * 10 ** 9
     gpu = new_gpu("nvidia", "NVIDIA GeForce RTX 4090", "nvidia-smi")
-    gpu.update(vram_bytes=24564 * 2 ** 20, driver_version="550.54", cuda_version="12.4")
+    gpu.update(vram_bytes=24564 * 2 ** 20, driver_version="550.54", cuda_version="12.4",
+               compute_capability="8.9")
     facts["gpus"] = [gpu]
     facts["gpu_hardware"] = {"nvidia": True, "amd": False}
     facts["nvidia_smi"]["status"] = "ok"

@@ -18,9 +18,9 @@ def linux_box(**changes):
     facts["os"].update(system="Linux", release="6.8", machine="x86_64",
                        distro={"id": "ubuntu", "id_like": ["debian"], "version_id": "24.04",
                                "pretty_name": "Ubuntu 24.04 LTS"})
-    facts["python"].update(version="3.11.9", executable="/usr/bin/python3", implementation="CPython")
+    facts["python"].update(version="3.11.9", executable="/usr/bin/python3", implementation="CPython", bits=64)
     facts["ram"].update(total_bytes=16318040 * KIB, source="/proc/meminfo")
-    facts["gpus"] = [nvidia("NVIDIA GeForce RTX 3070", 8192)]
+    facts["gpus"] = [nvidia("NVIDIA GeForce RTX 3070", 8192, cc="8.6")]
     facts["gpu_hardware"] = {"nvidia": True, "amd": False}
     facts["nvidia_smi"].update(status="ok", path="/usr/bin/nvidia-smi", exit_code=0)
     facts["rocm_smi"].update(status="missing")
@@ -173,7 +173,7 @@ def test_gtx_1660_super_fails_sdxl_with_the_reason(rules):
     report = run(rules, linux_box(gpus=[nvidia("GeForce GTX 1660 SUPER", 5936, cc="7.5")]))
     sdxl = model(report, "sdxl")
     assert sdxl["status"] == "fail"
-    assert sdxl["reason"] == "Stable Diffusion XL needs 8 GB VRAM; GeForce GTX 1660 SUPER has 6.2 GB."
+    assert sdxl["reason"] == "Stable Diffusion XL needs 8 GB VRAM on NVIDIA; GeForce GTX 1660 SUPER has 6.2 GB."
     assert model(report, "sd-1.5")["status"] == "warn"            # problematic series
     vram = finding(report, "gpu.vram")
     assert vram["status"] == "warn"
@@ -210,21 +210,20 @@ def test_a_whole_card_beats_a_mig_card_of_the_same_size(rules):
     assert vram["status"] == "pass" and "MIG" not in vram["detail"]
 
 
-def test_apple_vram_is_an_estimate_from_the_rules_share_of_ram(rules):
+def test_a_mac_is_judged_by_its_memory_against_the_mac_requirement(rules):
     apple = new_gpu("apple", "Apple M2", "sysctl")
-    share = next(r for r in rules["rules"] if r["id"] == "gpu.vram")["values"]["apple_unified_share"]
     sixteen = linux_box(os={"system": "Darwin", "apple_silicon": True, "distro": None},
                         gpus=[apple], ram={"total_bytes": 16 * 2 ** 30})
     report = run(rules, sixteen)
     vram = finding(report, "gpu.vram")
-    assert "estimate" in vram["detail"]
-    expected = int(16 * 2 ** 30 * share)
-    sdxl_need = parse_size(next(f for f in rules["model_families"] if f["id"] == "sdxl")["min_vram"])
-    assert model(report, "sdxl")["status"] == ("pass" if expected >= sdxl_need else "fail")
+    assert "estimate" not in vram["detail"] and "16 GB on Mac" in vram["detail"]
+    mac_need = parse_size(next(f for f in rules["model_families"] if f["id"] == "sdxl")["min_memory"]["mps"])
+    assert model(report, "sdxl")["status"] == ("pass" if 16 * 2 ** 30 >= mac_need else "fail")
     assert finding(report, "libs.opencv")["status"] == "pass"
     eight = copy.deepcopy(sixteen)
     eight["ram"]["total_bytes"] = 8 * 2 ** 30
     assert model(run(rules, eight), "sdxl")["status"] == "fail"
+    assert model(run(rules, eight), "sd-1.5")["status"] == "pass"
 
 
 PROBLEMATIC = [
@@ -279,11 +278,12 @@ def test_the_problematic_status_comes_from_the_rules(rules):
 
 def test_a_new_family_in_the_rules_gets_a_verdict_with_no_code_change(rules):
     changed = copy.deepcopy(rules)
-    changed["model_families"].append({"id": "flux", "name": "FLUX", "min_vram": "10 GB"})
+    changed["model_families"].append({"id": "flux", "name": "FLUX",
+                                      "min_memory": {"cuda": "10 GB", "rocm": "10 GB", "mps": "32 GB"}})
     report = evaluate(linux_box(gpus=[nvidia("NVIDIA GeForce RTX 3070", 8192)]), changed, SITE)
     flux = model(report, "flux")
-    assert flux["status"] == "fail" and flux["reason"].startswith("FLUX needs 10 GB VRAM")
-    assert "FLUX (10 GB)" in finding(report, "gpu.vram")["detail"]
+    assert flux["status"] == "fail" and flux["reason"].startswith("FLUX needs 10 GB VRAM on NVIDIA")
+    assert "FLUX (10 GB on NVIDIA)" in finding(report, "gpu.vram")["detail"]
     assert [item["id"] for item in report["models"]] == [f["id"] for f in changed["model_families"]]
 
 

@@ -28,11 +28,13 @@ def register(env, rules):
     env.variables["rules"] = site.rules
     env.variables["families"] = site.families
     env.variables["family_list"] = rules["model_families"]
+    env.variables["backends"] = rules.get("backends") or []
     env.variables["app"] = rules["app"]
     env.variables["exit_codes"] = {"ok": findings.EXIT_OK, "failed": findings.EXIT_FAILED,
                                    "usage": findings.EXIT_USAGE}
     for name in ("value", "raw", "family_value", "rule_heading", "rule_section", "other_rules", "rule_link", "why", "fix", "summary",
-                 "summary_table", "vram_table", "problematic_series_list", "install_command",
+                 "summary_table", "vram_table", "family_examples", "backend_requirement", "backend_list",
+                 "problematic_series_list", "install_command",
                  "package_list"):
         env.macro(getattr(site, name), name)
     env.macro(reference.cli_help, "cli_help")
@@ -74,6 +76,7 @@ class SiteValues:
         self.rules = rules_by_id(rules)
         self.families = families_by_id(rules)
         self.family_list = rules["model_families"]
+        self.backends = rules.get("backends") or []
 
     # --- single values ---------------------------------------------------
 
@@ -111,12 +114,19 @@ class SiteValues:
         found = self._lookup(rule_id, key)
         return " ".join(str(item) for item in found) if isinstance(found, list) else str(found)
 
-    def family_value(self, family_id, key="min_vram"):
+    def family_value(self, family_id, key="name"):
+        """A value of a model family: its name, or a minimum such as "min_memory.cuda"."""
         try:
             family = self.families[family_id]
         except KeyError:
             raise KeyError("no model family %r (families: %s)" % (family_id, ", ".join(self.families)))
-        return _span(family[key], rule=VRAM_RULE, family=family_id, key=key)
+        found = family
+        for part in key.split("."):
+            try:
+                found = found[part]
+            except (KeyError, TypeError):
+                raise KeyError("model family %r has no value %r" % (family_id, key))
+        return _span(found, rule=VRAM_RULE, family=family_id, key=key)
 
     # --- whole rules -----------------------------------------------------
 
@@ -177,19 +187,70 @@ class SiteValues:
             lines.append("| %s | %s |" % (self.rule_link(rule_id), rule["summary"]))
         return _wrapped("\n".join(lines), "rules-summary")
 
+    def _backend_column(self, backend):
+        """"NVIDIA (VRAM)", "AMD (VRAM, Linux only)", "Mac (memory, Apple Silicon)"."""
+        notes = [_memory_word(backend)]
+        if backend.get("requires"):
+            notes.append(backend["requires"])
+        elif len(backend["systems"]) == 1:
+            notes.append("%s only" % _SYSTEM_NAMES.get(backend["systems"][0], backend["systems"][0]))
+        return "%s (%s)" % (backend["name"], ", ".join(notes))
+
     def vram_table(self):
-        """The VRAM each model family needs (and RAM, where a family states it)."""
+        """The memory each model family needs, one column per backend (and RAM, where a family states it)."""
         with_ram = any("min_ram" in family for family in self.family_list)
-        header = "| Model family | Minimum VRAM |" + (" Minimum RAM |" if with_ram else "")
-        lines = [header, "| --- | --- |" + (" --- |" if with_ram else "")]
+        columns = [self._backend_column(backend) for backend in self.backends]
+        header = "| Model family | %s |" % " | ".join(columns) + (" Minimum RAM |" if with_ram else "")
+        lines = [header, "| --- |" + " --- |" * len(columns) + (" --- |" if with_ram else "")]
         for family in self.family_list:
-            row = "| %s | %s |" % (self.family_value(family["id"], "name"),
-                                   self.family_value(family["id"], "min_vram"))
+            cells = [self.family_value(family["id"], "min_memory." + backend["id"])
+                     if backend["id"] in family["min_memory"] else "-" for backend in self.backends]
+            row = "| %s | %s |" % (self.family_value(family["id"], "name"), " | ".join(cells))
             if with_ram:
                 row += " %s |" % (self.family_value(family["id"], "min_ram") if "min_ram" in family
                                   else self.value("ram.total", "min"))
             lines.append(row)
         return _wrapped("\n".join(lines), "vram-table")
+
+    def backend_requirement(self, family_id, backend_id):
+        """One tab's sentence: "Any GPU with at least 4 GB VRAM. Linux only." (the value a rule-value span)."""
+        backend = self._backend(backend_id)
+        size = self.family_value(family_id, "min_memory." + backend_id)
+        if backend.get("requires"):
+            return "Any %s %s with at least %s %s." % (backend["requires"], backend["name"], size,
+                                                       _memory_word(backend))
+        text = "Any GPU with at least %s %s." % (size, _memory_word(backend))
+        if len(backend["systems"]) == 1:
+            text += " %s only." % _SYSTEM_NAMES.get(backend["systems"][0], backend["systems"][0])
+        return text
+
+    def backend_list(self):
+        """The GPUs Invoke uses, one line per backend, with the systems it runs on."""
+        lines = []
+        for backend in self.backends:
+            systems = join_words([_SYSTEM_NAMES.get(name, name) for name in backend["systems"]], "and")
+            who = backend["name"] + (" with %s" % backend["requires"] if backend.get("requires") else " GPUs")
+            lines.append("- **%s**, on %s%s" % (who, systems, " only" if len(backend["systems"]) == 1 else ""))
+        return "\n".join(lines)
+
+    def family_examples(self):
+        """Each model family as the original page showed it: an example block with one tab per backend."""
+        blocks = []
+        for family in self.family_list:
+            lines = ['!!! example "%s"' % family["name"], ""]
+            for backend in self.backends:
+                if backend["id"] not in family["min_memory"]:
+                    continue
+                lines += ['    === "%s"' % backend["name"], "",
+                          "        " + self.backend_requirement(family["id"], backend["id"]), ""]
+            blocks.append("\n".join(lines))
+        return "\n".join(blocks)
+
+    def _backend(self, backend_id):
+        for backend in self.backends:
+            if backend["id"] == backend_id:
+                return backend
+        raise KeyError("no backend %r (backends: %s)" % (backend_id, ", ".join(b["id"] for b in self.backends)))
 
     def problematic_series_list(self):
         lines = []
@@ -211,6 +272,14 @@ class SiteValues:
         template = self._lookup("libs.opencv", "package_managers.%s.command" % manager)
         packages = [library["packages"][manager] for library in self._lookup("libs.opencv", "libraries")]
         return template.format(packages=" ".join(packages))
+
+
+_SYSTEM_NAMES = {"linux": "Linux", "macos": "macOS", "windows": "Windows"}
+
+
+def _memory_word(backend):
+    """What a minimum measures, as the page words it: "VRAM", or "memory" for unified memory."""
+    return "VRAM" if backend["memory"] == "VRAM" else "memory"
 
 
 def _listed(value):

@@ -55,7 +55,7 @@ def gpus_not_known(check):
 
 @rule_check("gpu.dedicated", reads=("os",) + GPU_PROBES, errors_from=GPU_PROBES)
 def check_dedicated(check):
-    found = gpu_facts.dedicated_gpus(check.facts)
+    found = gpu_facts.dedicated_gpus(check.facts, check.rules)
     if found:
         return check.passed(", ".join(gpu["name"] for gpu in found))
     hidden = gpu_facts.vendors_without_driver(check.facts)

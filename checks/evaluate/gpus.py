@@ -18,8 +18,10 @@ _TRUNCATION_MARKS = ("...", "\u2026")
 _MODEL_NUMBER = re.compile(r"\d{3,}")
 
 
-def dedicated_gpus(facts):
-    return [gpu for gpu in facts.get("gpus") or [] if gpu.get("vendor") in DEDICATED_VENDORS]
+def dedicated_gpus(facts, rules=None):
+    """The GPUs of a vendor with a torch backend: the rules' backends' vendors (DEDICATED_VENDORS without rules)."""
+    vendors = [backend["vendor"] for backend in (rules or {}).get("backends") or []] or DEDICATED_VENDORS
+    return [gpu for gpu in facts.get("gpus") or [] if gpu.get("vendor") in vendors]
 
 
 def vendors_without_driver(facts):
@@ -73,7 +75,7 @@ def candidates(facts, rules):
     one split by MIG, whose slices have less.
     """
     found = []
-    for order, gpu in enumerate(dedicated_gpus(facts)):
+    for order, gpu in enumerate(dedicated_gpus(facts, rules)):
         backend = backend_for(gpu, rules)
         memory = gpu_memory(gpu, facts, backend)
         held = 0

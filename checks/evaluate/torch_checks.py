@@ -112,7 +112,7 @@ def torch_cannot_use(facts, rules, gpu):
 def check_torch(check):
     values = check.values
     facts = check.facts
-    found = gpu_facts.dedicated_gpus(facts)
+    found = gpu_facts.dedicated_gpus(facts, check.rules)
     gpus_here = [gpu for gpu in found if gpu.get("vendor") in ("nvidia", "amd")]
     if gpus_here and cpu_only_machine(facts, values):
         without = check.rule_values("gpu.dedicated").get("without_gpu", "warn")

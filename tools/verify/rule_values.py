@@ -35,7 +35,12 @@ def requirement_values(rules):
     found = []
     for family in rules["model_families"]:
         for key, text in sorted(family.items()):
-            if key.startswith("min_") and _is_size(text):
+            if isinstance(text, dict):
+                for backend_id, size in sorted(text.items()):
+                    if _is_size(size):
+                        found.append(RequirementValue(VRAM_RULE, "%s.%s" % (key, backend_id), family["id"], "size",
+                                                      size))
+            elif key.startswith("min_") and _is_size(text):
                 found.append(RequirementValue(VRAM_RULE, key, family["id"], "size", text))
             elif key in FAMILY_NAMES:
                 found.append(RequirementValue(VRAM_RULE, key, family["id"], "name", str(text)))

@@ -9,7 +9,7 @@ so the built HTML says which rule and key each value came from. Inside code
 blocks pages use `raw()`, which gives the plain value. Family values carry
 `data-family` instead of a key into the rule's values:
 
-    <span class="rule-value" data-rule="gpu.vram" data-family="sdxl" data-key="min_vram">8 GB</span>
+    <span class="rule-value" data-rule="gpu.vram" data-family="sdxl" data-key="min_memory.cuda">8 GB</span>
 """
 import html
 

@@ -68,14 +68,16 @@ def test_unknown_key(tmp_path):
     path, text = broken_rules(tmp_path, sub_once(r"^(schema_version: .*)$", r"\1\ncolour: blue"))
     assert problems_of(path) == [
         ("%s:%d: (top level)" % (path, line_of(text, r"^schema_version:")),
-         "unknown key 'colour' (allowed here: app, model_families, rules, schema_version, size_semantics)")]
+         "unknown key 'colour' (allowed here: app, backends, model_families, rules, schema_version, size_semantics)")]
 
 
-def test_wrong_type(tmp_path):
-    path, text = broken_rules(tmp_path, sub_once(r"^(      apple_unified_share:) .*$", r"\1 lots"))
+def test_wrong_type(tmp_path, rules):
+    installer = next(index for index, rule in enumerate(rules["rules"]) if rule["id"] == "installer.latest")
+    path, text = broken_rules(tmp_path, sub_once(r"^(      stuck_minutes:) .*$", r"\1 lots"))
     assert problems_of(path) == [
-        ("%s:%d: rules[1](gpu.vram).values.apple_unified_share" % (path, line_of(text, "apple_unified_share: lots")),
-         "expected a number, got string 'lots'")]
+        ("%s:%d: rules[%d](installer.latest).values.stuck_minutes" % (path, line_of(text, "stuck_minutes: lots"),
+                                                                      installer),
+         "expected a whole number, got string 'lots'")]
 
 
 def test_duplicate_id(tmp_path, rules):

@@ -5,7 +5,7 @@ from tools.site_build import build_site
 from tools.verify.html_scan import built_pages
 
 RULES = "rules/requirements.yaml"
-FLUX = "  - id: flux\n    name: FLUX\n    min_vram: 10 GB\n"
+FLUX = "  - id: flux\n    name: FLUX\n    min_memory:\n      cuda: 10 GB\n      rocm: 12 GB\n      mps: 32 GB\n"
 
 
 def _ram_minimums(pages):
@@ -35,4 +35,5 @@ def test_changed_rules_change_every_page(project_copy, built_site, tmp_path):
     for name in with_tables:
         spans = [(span.family, span.key, span.text) for span in pages[name].rule_values()]
         assert ("flux", "name", "FLUX") in spans, name
-        assert ("flux", "min_vram", "10 GB") in spans, name
+        assert ("flux", "min_memory.cuda", "10 GB") in spans, name
+        assert ("flux", "min_memory.mps", "32 GB") in spans, name

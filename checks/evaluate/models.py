@@ -47,7 +47,7 @@ def model_verdicts(check_vram, problematic_values):
                                           "%s; %s" % (needs, off_os_text(gpu, backend, facts))))
             continue
         if unusable:
-            verdicts.append(model_verdict(family, "fail", "%s; %s" % (needs, unusable)))
+            verdicts.append(model_verdict(family, unusable[0], "%s; %s." % (needs, unusable[1])))
             continue
         if memory is None:
             what = "this Mac's memory" if gpu_facts.memory_words(backend) != "VRAM" else "%s's VRAM" % gpu["name"]

@@ -8,6 +8,7 @@ start the build at all.
 """
 import re
 
+from ..rules_source import rule_values
 from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
 
@@ -96,16 +97,22 @@ def _values(rules):
 
 
 def torch_cannot_use(facts, rules, gpu):
-    """Why the installed torch cannot use `gpu` (for the model verdicts), or None."""
+    """(status, why) when the installed torch cannot use `gpu` (for the model verdicts), or None.
+
+    On a machine the installer gives CPU torch only, the models run on the CPU
+    (the status of a machine without a GPU); a GPU outside the build fails.
+    """
     values = _values(rules)
     if values is None or gpu is None:
         return None
     if gpu.get("vendor") in ("nvidia", "amd") and cpu_only_machine(facts, values):
-        return "on %s the installer sets up torch for the CPU only, so the GPU is not used" % facts["os"]["machine"]
+        without = rule_values(rules, "gpu.dedicated").get("without_gpu", "warn")
+        return without, "on %s the installer sets up torch for the CPU only, so the GPU is not used: it runs on " \
+                        "the CPU, much slower" % facts["os"]["machine"]
     if gpu.get("vendor") != "nvidia":
         return None
     status, text = judge_nvidia(gpu, facts, values)
-    return text if status == "fail" else None
+    return (status, text) if status == "fail" else None
 
 
 @rule_check("gpu.torch", reads=("os",) + GPU_PROBES, errors_from=GPU_PROBES)

@@ -69,8 +69,9 @@ GPU_FIELDS = _fields(
                              default=False)),
     ("name_exact", field(FLAG, "The name is the exact model; false where a browser names only a similar one.",
                          default=True)),
-    ("vram_bytes", field(SIZE, "The GPU's own memory (for Apple Silicon: none of its own, see vram_is_estimate).")),
-    ("vram_is_estimate", field(FLAG, "vram_bytes is an estimate (a share of unified memory), not a measured size.",
+    ("vram_bytes", field(SIZE, "The GPU's own memory (Apple Silicon has none of its own: a Mac is judged by "
+                              "its memory, ram.total_bytes).")),
+    ("vram_is_estimate", field(FLAG, "vram_bytes is an estimate, not a measured size.",
                                default=False)),
     ("driver_version", field(TEXT, "The driver version the tool reported.")),
     ("cuda_version", field(TEXT, "The highest CUDA version the NVIDIA driver supports.")),

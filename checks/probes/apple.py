@@ -12,7 +12,6 @@ def probe_apple(facts, context):
     if not apple_silicon:
         return
     brand = context.run(["sysctl", "-n", "machdep.cpu.brand_string"], timeout=5)["stdout"].strip()
-    gpu = new_gpu("apple", brand or "Apple Silicon", "sysctl")
-    # Unified memory: the evaluation estimates the usable share from RAM.
-    gpu["vram_is_estimate"] = True
-    facts["gpus"].append(gpu)
+    # Unified memory: no VRAM of its own. The rules state a Mac's requirement
+    # as its memory, which the evaluation reads from the ram section.
+    facts["gpus"].append(new_gpu("apple", brand or "Apple Silicon", "sysctl"))

@@ -108,7 +108,7 @@ def test_hand_written_apple_facts_match_their_recorded_outputs(name):
     assert facts["os"]["version"] == parse_sw_vers(read("sw_vers.txt"))["ProductVersion"]
     displays = parse_displays(read("system_profiler-SPDisplaysDataType.txt"))
     assert [gpu["name"] for gpu in facts["gpus"]] == [displays[0]["name"]] == [read("sysctl-machdep.cpu.brand_string.txt").strip()]
-    assert facts["gpus"][0]["vram_bytes"] is None and facts["gpus"][0]["vram_is_estimate"] is True
+    assert facts["gpus"][0]["vram_bytes"] is None and facts["gpus"][0]["vram_is_estimate"] is False
 
 
 def test_hand_written_windows_facts_match_their_recorded_outputs():

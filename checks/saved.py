@@ -85,6 +85,8 @@ def _check_value(value, spec, where):
         if not (isinstance(value, list) and all(isinstance(item, str) for item in value)):
             raise ValueError("%s: expected a list of text, got %s" % (where, _shown(value)))
     elif kind in (FLAG_MAP, TEXT_MAP):
+        if not isinstance(value, dict):
+            raise ValueError("%s: expected an object or null, got %s" % (where, _shown(value)))
         item_kind = FLAG if kind == FLAG_MAP else TEXT
         for name, item in value.items():
             _check_leaf(item, item_kind, "%s.%s" % (where, name), null_ok=kind == FLAG_MAP)

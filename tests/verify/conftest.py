@@ -94,8 +94,8 @@ def plant_before_build(copy):
     where = {}
     # 1. A value typed over its macro, with another number; and a rule's size taken out of its section.
     copy.replace("docs/requirements.md", 'You need at least {{ value("ram.total", "min") }} of RAM.',
-                 'You need at least <span class="rule-value" data-rule="ram.total" data-key="min">16 GB</span> of RAM.')
-    where["wrong value"] = copy.line_of("docs/requirements.md", ">16 GB</span>")
+                 'You need at least <span class="rule-value" data-rule="ram.total" data-key="min">14 GB</span> of RAM.')
+    where["wrong value"] = copy.line_of("docs/requirements.md", ">14 GB</span>")
     copy.replace("docs/requirements.md", '{{ value("tmp.space", "min_free") }}', "plenty", count=-1)
     where["missing value"] = copy.line_of("docs/requirements.md", 'rule_heading("tmp.space")')
     # 2. A requirement value typed in prose.

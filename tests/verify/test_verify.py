@@ -25,7 +25,7 @@ def test_defective_copy_fails(defective):
 
 def test_1_a_value_that_differs_from_the_rules(defective):
     run, where = defective
-    found = [item for item in problems_of(run, 1) if "'16 GB'" in item.message]
+    found = [item for item in problems_of(run, 1) if "'14 GB'" in item.message]
     assert [(item.rule, item.page, item.line) for item in found] == [
         ("ram.total", "docs/requirements.md", where["wrong value"])]
     assert "'12 GB'" in found[0].message

@@ -37,6 +37,13 @@ class PythonFacts(TypedDict, total=False):
     executable: Optional[str]
     implementation: Optional[str]
     others: List[OtherPython]
+    bits: Optional[int]
+    microsoft_store: Optional[bool]
+    path_python: Optional[str]
+    path_python_kind: Optional[str]
+    framework: Optional[bool]
+    cafile: Optional[str]
+    cafile_present: Optional[bool]
 
 
 class RamFacts(TypedDict, total=False):
@@ -98,6 +105,16 @@ class TempFacts(TypedDict, total=False):
     total_bytes: Optional[int]
 
 
+class WindowsFacts(TypedDict, total=False):
+    long_paths: Optional[bool]
+    vc_runtime: Dict[str, Optional[bool]]
+
+
+class MacosFacts(TypedDict, total=False):
+    xcode_cli: Optional[bool]
+    xcode_path: Optional[str]
+
+
 class Facts(TypedDict, total=False):
     schema: str
     origin: str
@@ -110,6 +127,8 @@ class Facts(TypedDict, total=False):
     rocm_smi: RocmSmiFacts
     disk: DiskFacts
     temp: TempFacts
+    windows: WindowsFacts
+    macos: MacosFacts
     libs: Dict[str, Optional[bool]]
     browser: Dict[str, Any]
     unknown: Dict[str, str]

@@ -8,6 +8,7 @@ import sys
 
 BENCHES = {
     "check": "tools.bench_check",      # check.py --json vs a bare interpreter start
+    "tools": "tools.bench_tools",      # check.py --json with slow GPU tools vs instant ones
     "site": "tools.bench_site",        # whole-site build time
     "verify": "tools.bench_verify",    # the whole docs verification
     "browser": "tools.bench_browser",  # click-to-verdict in headless Chromium

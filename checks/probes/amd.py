@@ -7,6 +7,20 @@ from .context import mark_unknown, short_message
 
 AMD_PCI_VENDOR = "0x1002"
 _CARD = re.compile(r"^card\d+$")
+TIMEOUT = 8
+VRAM = ["--showmeminfo", "vram", "--json"]
+PRODUCT = ["--showproductname", "--json"]
+DRIVER = ["--showdriverversion", "--json"]
+
+
+def start_amd(context):
+    """Begin rocm-smi's three calls side by side (names and driver are only read once VRAM is)."""
+    if context.system != "Linux":
+        return
+    path = context.which("rocm-smi")
+    if path is not None:
+        for options in (VRAM, PRODUCT, DRIVER):
+            context.start([path] + options, timeout=TIMEOUT)
 
 
 def probe_amd(facts, context):
@@ -40,7 +54,7 @@ def _from_rocm_smi(section, facts, context, path):
     # Imported here: a machine without rocm-smi never compiles its parser.
     from ..parsers.rocm_smi import parse_driver_json, parse_product_json, parse_vram_json
 
-    vram_run = context.run([path, "--showmeminfo", "vram", "--json"], timeout=8)
+    vram_run = context.run([path] + VRAM, timeout=TIMEOUT)
     if vram_run["status"] == "unavailable":
         mark_unknown(facts, "gpus", "Can't tell: %s." % vram_run["message"].rstrip("."))
         return _unavailable(section, facts, vram_run)
@@ -54,8 +68,8 @@ def _from_rocm_smi(section, facts, context, path):
         section["message"] = vram["reason"]
         return []
     section["status"] = "ok"
-    names = parse_product_json(context.run([path, "--showproductname", "--json"], timeout=8)["stdout"])["cards"]
-    driver_run = context.run([path, "--showdriverversion", "--json"], timeout=8)
+    names = parse_product_json(context.run([path] + PRODUCT, timeout=TIMEOUT)["stdout"])["cards"]
+    driver_run = context.run([path] + DRIVER, timeout=TIMEOUT)
     if driver_run["status"] == "unavailable":
         _unavailable(section, facts, driver_run)
     driver = parse_driver_json(driver_run["stdout"])

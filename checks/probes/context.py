@@ -4,15 +4,25 @@ Tests give a fake root (a folder holding proc/, sys/, etc/), an environment
 whose PATH holds fake tools and the platform to probe as (`Platform`), so the
 Linux, macOS and Windows branches all run on any machine; on a real machine the
 root is "/", the environment is os.environ and the platform is this one's.
+
+Tools run side by side: before the probes run, each says which tool calls it
+will make (`start`); those begin at once, each in a thread of its own, and the
+probe's later `run` with the same arguments takes that call's result. The
+probes themselves still run one after another, in the same order, on the same
+results, so the facts are the ones a run of one call after another gives.
 """
 import os
 import platform
 import shutil
+import threading
 
 from ..rules_source import rule_values
-from ..run import run_tool
 
 MAX_FILE_BYTES = 1000000
+MAX_TOOL_BYTES = 1000000
+# A started call is waited for this much longer than its own timeout: run_tool
+# stops the tool at its timeout, then takes a moment to reap it.
+WAIT_GRACE = 10
 
 
 class Platform(object):
@@ -44,6 +54,7 @@ class ProbeContext(object):
         self.rules = rules
         self.platform = platform_info or Platform.this_machine()
         self.system = self.platform.system
+        self._started = {}     # tuple(args): _StartedCall, for calls begun by start()
 
     @property
     def is_real_root(self):
@@ -76,9 +87,38 @@ class ProbeContext(object):
     def which(self, name):
         return shutil.which(name, path=self.env.get("PATH", ""))
 
-    def run(self, args, timeout=8):
+    def run(self, args, timeout=8, max_bytes=MAX_TOOL_BYTES):
+        """Run a tool (see run_tool); a call begun by start() with these arguments gives its result."""
+        started = self._started.pop(_key(args), None)
+        if started is not None:
+            result = started.result()
+            if result is not None:
+                return result
+        return self._run_now(args, timeout, max_bytes)
+
+    def start(self, args, timeout=8, max_bytes=MAX_TOOL_BYTES):
+        """Begin a tool call in the background, so that it runs beside the others.
+
+        The timeout and output cap are the call's own, as in run(). A second
+        start() of the same arguments is the same call.
+        """
+        key = _key(args)
+        if key not in self._started:
+            run = self._runner()    # imported here, in this thread, not in the call's own
+            self._started[key] = _StartedCall(lambda: run(args, timeout, max_bytes), args, timeout)
+
+    def finish(self):
+        """Wait for the started calls no probe asked for: no tool is left running behind the facts."""
+        while self._started:
+            self._started.popitem()[1].result()
+
+    def _run_now(self, args, timeout, max_bytes):
+        return self._runner()(args, timeout, max_bytes)
+
+    def _runner(self):
+        from ..run import run_tool   # here: a machine where no tool runs never compiles it
         extra = None if self.real_env else {"PATH": self.env.get("PATH", "")}
-        return run_tool(args, timeout=timeout, env_extra=extra)
+        return lambda args, timeout, max_bytes: run_tool(args, timeout=timeout, max_bytes=max_bytes, env_extra=extra)
 
     def rule_values(self, rule_id):
         return rule_values(self.rules, rule_id)
@@ -113,6 +153,38 @@ def _winreg_reader(key, name):
     except FileNotFoundError:
         raise KeyError(name)
     return value
+
+
+def _key(args):
+    return tuple(str(arg) for arg in args)
+
+
+class _StartedCall(object):
+    """One tool call running in a thread of its own."""
+
+    def __init__(self, call, args, timeout):
+        self._outcome = []
+        self._name = str(args[0]) if args else "?"
+        self._timeout = timeout
+        self._thread = threading.Thread(target=self._work, args=(call,), name="tool call")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def _work(self, call):
+        try:
+            self._outcome.append(call())
+        except Exception:   # run_tool never raises; were it to, the probe runs the call and records why
+            pass
+
+    def result(self):
+        """run_tool's result; None where the call raised (the probe then runs it and records why)."""
+        self._thread.join(self._timeout + WAIT_GRACE)
+        if self._outcome:
+            return self._outcome[0]
+        if self._thread.is_alive():     # run_tool stops its tool at the timeout: this is a last resort
+            return {"status": "timeout", "exit_code": None, "stdout": "", "stderr": "",
+                    "message": "%s did not finish within %s s" % (self._name, self._timeout)}
+        return None
 
 
 def mark_unknown(facts, dotted_path, why):

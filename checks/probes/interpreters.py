@@ -12,9 +12,23 @@ import time
 NAMES = ("python3.10", "python3.11", "python3.12", "python3.13", "python3.9", "python3", "python")
 ASK_VERSION = ["-c", "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable)"]
 ASK_TIMEOUT = 5
-# All the asking together: interpreters that hang must not hold the check up
-# for a timeout each (seven names on PATH would be 35 s).
+# Two short lines are the answer: an interpreter that prints more is not asked further.
+ASK_MAX_BYTES = 65536
+# All the asking together, where one is asked after the other: interpreters that
+# hang must not hold the check up for a timeout each (seven names on PATH would
+# be 35 s). Asked side by side (start_python), they take one timeout at most.
 ASK_BUDGET = 8
+# The py launcher's versions to ask for when no rules say which are supported.
+LAUNCHER_VERSIONS = ("3.10", "3.11")
+
+
+def start_python(context):
+    """Begin asking every interpreter probe_python will ask, all at once."""
+    if not _looks_for_others(context):
+        return
+    named, launcher = _commands(context)
+    for command in [path for path, _ in named] + launcher:
+        context.start(command + ASK_VERSION, timeout=ASK_TIMEOUT, max_bytes=ASK_MAX_BYTES)
 
 
 def probe_python(facts, context):
@@ -24,27 +38,48 @@ def probe_python(facts, context):
     section["implementation"] = platform.python_implementation()
     section["bits"] = struct.calcsize("P") * 8
     _install_facts(section, facts, context)
-    supported = context.rule_values("python.version").get("supported")
-    running = "%d.%d" % sys.version_info[:2]
-    if supported and running in supported:
+    if not _looks_for_others(context):
         facts["unknown"]["python.others"] = "not looked for: the running Python is a supported version"
         return
+    named, launcher = _commands(context)
     seen = set([_real(sys.executable)]) if sys.executable else set()
+    seen.update(real for _, real in named)
     asker = _Asker(facts, context)
+    for command, _ in named:
+        version, _ = asker.ask(command)
+        if version:
+            section["others"].append({"version": version, "path": command[0]})
+    for command in launcher:
+        version, executable = asker.ask(command)
+        if version and executable and _real(executable) not in seen:
+            seen.add(_real(executable))
+            section["others"].append({"version": version, "path": executable})
+    if asker.silent and "python.others" not in facts["unknown"]:
+        facts["unknown"]["python.others"] = "%d of the Pythons on PATH did not answer within %d s" % (
+            asker.silent, ASK_TIMEOUT)
+
+
+def _looks_for_others(context):
+    supported = context.rule_values("python.version").get("supported")
+    return not (supported and "%d.%d" % sys.version_info[:2] in supported)
+
+
+def _commands(context):
+    """Who probe_python asks, in order: ([([path], real path)] for each other Python on PATH
+    once, [py launcher command] for each version on Windows)."""
+    seen = set([_real(sys.executable)]) if sys.executable else set()
+    named = []
     for name in NAMES:
         path = context.which(name)
         if not path or _real(path) in seen:
             continue
         seen.add(_real(path))
-        version, _ = asker.ask([path])
-        if version:
-            section["others"].append({"version": version, "path": path})
+        named.append(([path], _real(path)))
+    launcher = []
     if context.system == "Windows" and context.which("py"):
-        for minor in supported or ("3.10", "3.11"):
-            version, executable = asker.ask([context.which("py"), "-" + minor])
-            if version and executable and _real(executable) not in seen:
-                seen.add(_real(executable))
-                section["others"].append({"version": version, "path": executable})
+        supported = context.rule_values("python.version").get("supported")
+        launcher = [[context.which("py"), "-" + minor] for minor in supported or LAUNCHER_VERSIONS]
+    return named, launcher
 
 
 STORE_PACKAGE_PREFIX = "PythonSoftwareFoundation.Python."
@@ -108,6 +143,7 @@ class _Asker(object):
     def __init__(self, facts, context):
         self.facts, self.context = facts, context
         self.deadline = time.time() + ASK_BUDGET
+        self.silent = 0
 
     def ask(self, command):
         left = self.deadline - time.time()
@@ -115,9 +151,11 @@ class _Asker(object):
             self.facts["unknown"]["python.others"] = (
                 "stopped looking after %d s: Pythons on PATH did not answer in time" % ASK_BUDGET)
             return None, None
-        result = self.context.run(command + ASK_VERSION, timeout=min(ASK_TIMEOUT, left))
+        result = self.context.run(command + ASK_VERSION, timeout=min(ASK_TIMEOUT, left), max_bytes=ASK_MAX_BYTES)
         if result["status"] == "unavailable":
             self.facts["unknown"]["python.others"] = "not all looked at: %s" % result["message"]
+        if result["status"] == "timeout":
+            self.silent += 1
         lines = result["stdout"].split()
         if result["status"] != "ok" or not lines or not lines[0].replace(".", "").isdigit():
             return None, None

@@ -4,11 +4,17 @@ from .context import mark_unknown
 XCODE_SELECT_TIMEOUT = 10
 
 
+def start_macos(context):
+    """On macOS, begin the xcode-select call beside the other probes' calls."""
+    if context.system == "Darwin":
+        context.start(_command(context), timeout=XCODE_SELECT_TIMEOUT)
+
+
 def probe_macos(facts, context):
     if context.system != "Darwin":
         return
     section = facts["macos"]
-    command = (context.rule_values("macos.xcode_cli").get("probe_command") or "xcode-select -p").split()
+    command = _command(context)
     result = context.run(command, timeout=XCODE_SELECT_TIMEOUT)
     status = result["status"]
     if status == "ok":
@@ -22,3 +28,7 @@ def probe_macos(facts, context):
     else:
         mark_unknown(facts, "macos.xcode_cli", "%s: %s" % (" ".join(command), {
             "missing": "not found", "timeout": "did not answer in %d s" % XCODE_SELECT_TIMEOUT}.get(status, status)))
+
+
+def _command(context):
+    return (context.rule_values("macos.xcode_cli").get("probe_command") or "xcode-select -p").split()

@@ -1,6 +1,5 @@
 """The ram section: total memory, and a container's cgroup limit where lower."""
 from ..parsers.linux import parse_cgroup_limit, parse_meminfo_total
-from ..parsers.macos import parse_sysctl_int
 from .context import mark_unknown
 
 
@@ -19,6 +18,7 @@ def probe_memory(facts, context):
         if limit is not None and (total is None or limit < total):
             total, source = limit, "cgroup memory limit"
     elif context.system == "Darwin" and total is None:
+        from ..parsers.macos import parse_sysctl_int   # here: other systems never compile it
         total = parse_sysctl_int(context.run(["sysctl", "-n", "hw.memsize"], timeout=5)["stdout"])
         source = "sysctl hw.memsize" if total else None
     elif context.system == "Windows" and total is None:

@@ -6,7 +6,9 @@ from .context import mark_unknown, short_message
 NVIDIA_PCI_VENDOR = "0x10de"
 AMD_PCI_VENDOR = "0x1002"
 WSL_NVIDIA_SMI = "/usr/lib/wsl/lib/nvidia-smi"
-_REJECTED_FIELD = re.compile(r'Field "([^"]+)" is not a valid field to query')
+TIMEOUT = 8
+# Compiled on first use (re caches it): a machine without nvidia-smi never compiles it.
+_REJECTED_FIELD = r'Field "([^"]+)" is not a valid field to query'
 
 
 def _parsers():
@@ -14,6 +16,20 @@ def _parsers():
     # run, so a machine without this tool never pays for its parser.
     from ..parsers import nvidia_smi
     return nvidia_smi
+
+
+def start_nvidia(context, nvidia_smi_text=None):
+    """Begin both calls probe_nvidia makes, side by side: the query and the plain table.
+
+    The table is only read once the query found a GPU, but asking for both at
+    once costs one call's wait, not two.
+    """
+    if nvidia_smi_text is not None:
+        return
+    path = find_nvidia_smi(context)
+    if path is not None:
+        context.start(_query_args(path, _parsers().QUERY_FIELDS), timeout=TIMEOUT)
+        context.start([path], timeout=TIMEOUT)
 
 
 def probe_nvidia(facts, context, nvidia_smi_text=None):
@@ -43,7 +59,7 @@ def probe_nvidia(facts, context, nvidia_smi_text=None):
         return
     section["status"] = "ok"
     # Only the plain table prints the CUDA version the driver supports.
-    table_run = context.run([path], timeout=8)
+    table_run = context.run([path], timeout=TIMEOUT)
     if table_run["status"] == "unavailable":
         section["status"] = "unavailable"
         section["message"] = table_run["message"]
@@ -88,12 +104,15 @@ def _query(context, path):
     """Run --query-gpu, dropping the fields an older driver rejects."""
     fields = list(_parsers().QUERY_FIELDS)
     while True:
-        result = context.run([path, "--query-gpu=" + ",".join(fields),
-                              "--format=csv,noheader,nounits"], timeout=8)
-        rejected = _REJECTED_FIELD.search(result["stdout"] + result["stderr"])
+        result = context.run(_query_args(path, fields), timeout=TIMEOUT)
+        rejected = re.search(_REJECTED_FIELD, result["stdout"] + result["stderr"])
         if result["status"] == "ok" or not rejected or rejected.group(1) not in fields[3:]:
             return result, fields
         fields.remove(rejected.group(1))
+
+
+def _query_args(path, fields):
+    return [path, "--query-gpu=" + ",".join(fields), "--format=csv,noheader,nounits"]
 
 
 def _tool_message(result):

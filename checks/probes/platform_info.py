@@ -1,7 +1,21 @@
 """The os section: which OS, which release, WSL, Apple Silicon and Rosetta."""
 from ..parsers.linux import parse_os_release
-from ..parsers.macos import parse_sysctl_flag, parse_sw_vers
 from .context import mark_unknown
+
+TIMEOUT = 5
+SW_VERS = ["sw_vers"]
+ARM64 = ["sysctl", "-n", "hw.optional.arm64"]
+TRANSLATED = ["sysctl", "-n", "sysctl.proc_translated"]
+
+
+def start_os(context):
+    """On macOS, begin the calls probe_os makes side by side (Rosetta's is only read on Apple Silicon)."""
+    if context.system != "Darwin":
+        return
+    if not context.platform.mac_version:
+        context.start(SW_VERS, timeout=TIMEOUT)
+    for command in (ARM64, TRANSLATED):
+        context.start(command, timeout=TIMEOUT)
 
 
 def probe_os(facts, context):
@@ -33,12 +47,13 @@ def _linux(section, facts, context):
 
 
 def _macos(section, facts, context):
+    from ..parsers.macos import parse_sysctl_flag, parse_sw_vers   # here: other systems never compile it
     section["wsl"] = False
     section["version"] = context.platform.mac_version
     if not section["version"]:
-        result = context.run(["sw_vers"], timeout=5)
+        result = context.run(SW_VERS, timeout=TIMEOUT)
         section["version"] = parse_sw_vers(result["stdout"]).get("ProductVersion")
-    arm64_run = context.run(["sysctl", "-n", "hw.optional.arm64"], timeout=5)
+    arm64_run = context.run(ARM64, timeout=TIMEOUT)
     arm64 = parse_sysctl_flag(arm64_run["stdout"])
     section["apple_silicon"] = bool(arm64) or section["machine"] == "arm64"
     if not section["apple_silicon"] and arm64_run["status"] == "unavailable":
@@ -47,7 +62,7 @@ def _macos(section, facts, context):
         mark_unknown(facts, "os.apple_silicon", "Can't tell: %s." % arm64_run["message"].rstrip("."))
         return
     if section["apple_silicon"]:
-        translated_run = context.run(["sysctl", "-n", "sysctl.proc_translated"], timeout=5)
+        translated_run = context.run(TRANSLATED, timeout=TIMEOUT)
         section["rosetta"] = bool(parse_sysctl_flag(translated_run["stdout"]))
         if translated_run["status"] == "unavailable":
             section["rosetta"] = None

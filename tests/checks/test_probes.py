@@ -9,9 +9,9 @@ import pytest
 
 from checks.parsers.macos import parse_displays, parse_sw_vers, parse_sysctl_int
 from checks.parsers.nvidia_smi import MIB, parse_nvidia_smi
-from checks.probes import gather_facts
+from checks.probes import Platform, gather_facts
 from checks.run import run_tool
-from tools.corpus import case_dir, facts_for_case, list_cases
+from tools.corpus import CASE_PLATFORM, case_dir, facts_for_case, list_cases
 
 EXPECTED = {   # case: (gpu names, VRAM MiB, compute capability of the first, nvidia_smi status)
     "gtx-1660-ti": (["NVIDIA GeForce GTX 1660 Ti"], [6144], "7.5", "ok"),
@@ -136,10 +136,9 @@ def _fake_tool(tmp_path, body, name="nvidia-smi"):
 
 
 def test_a_hanging_nvidia_smi_is_stopped_and_reported(tmp_path, monkeypatch):
-    from checks.probes import context as context_module
+    from checks.probes import nvidia
     bin_dir = _fake_tool(tmp_path, "exec /bin/sleep 30")
-    original = context_module.ProbeContext.run
-    monkeypatch.setattr(context_module.ProbeContext, "run", lambda self, args, timeout=8: original(self, args, timeout=1))
+    monkeypatch.setattr(nvidia, "TIMEOUT", 1)
     started = time.time()
     facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, only_sections=["nvidia"])
     assert time.time() - started < 5
@@ -251,3 +250,121 @@ def test_a_tmpdir_inside_a_small_tmpfs_is_remounted_at_its_mount_point(tmp_path,
                    if item["id"] == "tmp.space")
     assert finding["status"] == "fail"
     assert finding["fix"].endswith(" /tmp"), finding["fix"]
+
+
+# --- tools side by side -------------------------------------------------------------
+
+
+def _probe_both_ways(**options):
+    """gather_facts with every tool call begun at once, and with each call made when its probe gets to it.
+
+    Free space is this machine's, which others write to meanwhile: it is left out.
+    """
+    both = gather_facts(side_by_side=True, **options), gather_facts(side_by_side=False, **options)
+    for facts in both:
+        for section in ("disk", "temp"):
+            facts[section]["free_bytes"] = "measured"
+    return both
+
+
+def _unsupported_python(rules):
+    """The rules with a Python version no interpreter has: the probe asks every Python on PATH."""
+    changed = json.loads(json.dumps(rules))
+    for rule in changed["rules"]:
+        if rule["id"] == "python.version":
+            rule["values"]["supported"] = ["2.7"]
+    return changed
+
+
+@pytest.mark.parametrize("name", [name for name in list_cases() if (case_dir(name) / "root").is_dir()])
+def test_tools_side_by_side_give_the_facts_of_one_call_after_another(rules, name):
+    folder = case_dir(name)
+    env = {"PATH": str(folder / "bin"), "HOME": "/home/user"}
+    env.update(json.loads((folder / "env.json").read_text(encoding="utf-8")))
+    for case_rules in (rules, _unsupported_python(rules)):
+        together, one_by_one = _probe_both_ways(root=str(folder / "root"), env=env, rules=case_rules,
+                                                platform_info=CASE_PLATFORM)
+        # Same values, and the same order of keys and GPUs: the JSON is byte for byte the same.
+        assert json.dumps(together) == json.dumps(one_by_one)
+        assert together["probe_errors"] == {}
+
+
+@pytest.mark.parametrize("name", ["apple-m1-8gb", "apple-m2-16gb"])
+def test_macos_calls_side_by_side_give_the_same_facts(tmp_path, rules, name):
+    folder = case_dir(name)
+    tools = {"sw_vers": "/bin/cat %s" % (folder / "sw_vers.txt")}
+    tools["sysctl"] = '/bin/cat "%s/sysctl-$2.txt"' % folder
+    tools["xcode-select"] = "echo /Library/Developer/CommandLineTools"
+    (tmp_path / "Library" / "Developer" / "CommandLineTools").mkdir(parents=True)
+    for tool, body in tools.items():
+        _fake_tool(tmp_path, body, name=tool)
+    mac = Platform(system="Darwin", release="23.4.0", machine="arm64")
+    together, one_by_one = _probe_both_ways(root=str(tmp_path), env={"PATH": str(tmp_path / "bin")},
+                                            rules=rules, platform_info=mac)
+    assert json.dumps(together) == json.dumps(one_by_one)
+    assert together["probe_errors"] == {}
+    assert together["os"]["apple_silicon"] is True and together["os"]["rosetta"] is False
+    assert together["macos"]["xcode_cli"] is True
+    assert together["os"]["version"] == parse_sw_vers((folder / "sw_vers.txt").read_text())["ProductVersion"]
+    assert [gpu["name"] for gpu in together["gpus"]] == [
+        (folder / "sysctl-machdep.cpu.brand_string.txt").read_text().strip()]
+
+
+def test_every_gpu_tool_call_runs_at_the_same_time(tmp_path):
+    """nvidia-smi's two calls and rocm-smi's three each wait until all five have started.
+
+    One after another, the first would wait for the others in vain and fail;
+    side by side, all five see each other and print their recorded outputs.
+    """
+    marks = tmp_path / "started"
+    marks.mkdir()
+    wait_for_all = ('PATH=/usr/bin:/bin; touch "%s/$$"; n=0; while [ "$(ls "%s" | wc -l)" -lt 5 ]; do '
+                    'n=$((n+1)); [ $n -gt 100 ] && { echo "alone" >&2; exit 1; }; sleep 0.05; done; ' % (marks, marks))
+    nvidia, amd = case_dir("rtx-4090"), case_dir("amd-rx-7900-xtx-rocm-smi")
+    _fake_tool(tmp_path, wait_for_all + 'case "$*" in --query-gpu=*) cat "%s/nvidia-smi-query.txt" ;; '
+                                        '*) cat "%s/nvidia-smi.txt" ;; esac' % (nvidia, nvidia))
+    _fake_tool(tmp_path, wait_for_all + 'case "$*" in *showmeminfo*) cat "%s/rocm-smi-vram.json" ;; '
+                                        '*showproductname*) cat "%s/rocm-smi-product.json" ;; '
+                                        '*) cat "%s/rocm-smi-driver.json" ;; esac' % (amd, amd, amd),
+               name="rocm-smi")
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(tmp_path / "bin")}, platform_info=CASE_PLATFORM,
+                         only_sections=["nvidia", "amd"])
+    assert (facts["nvidia_smi"]["status"], facts["rocm_smi"]["status"]) == ("ok", "ok")
+    assert [gpu["vendor"] for gpu in facts["gpus"]] == ["nvidia", "amd"]
+    assert facts["gpus"][0]["cuda_version"] is not None and facts["rocm_smi"]["driver_version"] is not None
+    assert len(list(marks.iterdir())) == 5
+
+
+def test_a_probe_raising_leaves_no_tool_running_and_the_others_probed(tmp_path, monkeypatch):
+    from checks import probes
+    _fake_tool(tmp_path, 'PATH=/usr/bin:/bin; touch "%s/ran-$1"; sleep 1; exit 1' % tmp_path)
+    monkeypatch.setattr(probes, "probe_nvidia", lambda facts, context, text=None: 1 / 0)
+    facts = gather_facts(root=str(case_dir("rtx-4090") / "root"), env={"PATH": str(tmp_path / "bin")},
+                         platform_info=CASE_PLATFORM)
+    assert facts["probe_errors"] == {"nvidia": "ZeroDivisionError: division by zero"}
+    assert facts["os"]["distro"]["id"] == "arch" and facts["gpu_hardware"]["nvidia"] is True
+    # Its calls had begun: gather_facts waited for them to end before it returned.
+    assert sorted(path.name for path in tmp_path.glob("ran-*")) == ["ran-", "ran---query-gpu=" + ",".join(
+        __import__("checks.parsers.nvidia_smi", fromlist=["x"]).QUERY_FIELDS)]
+
+
+def test_a_started_call_that_raises_is_made_again_by_its_probe_and_prints_nothing(monkeypatch, capfd):
+    import threading
+
+    import checks.run
+    real = checks.run.run_tool
+
+    def raising_in_a_thread(*args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            raise RuntimeError("broken in a thread")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checks.run, "run_tool", raising_in_a_thread)
+    escaped = []    # what would reach the terminal as a thread's traceback
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
+    folder = case_dir("rtx-4090")
+    facts = gather_facts(root=str(folder / "root"), env={"PATH": str(folder / "bin")}, platform_info=CASE_PLATFORM,
+                         only_sections=["nvidia"])
+    assert facts["probe_errors"] == {} and facts["nvidia_smi"]["status"] == "ok"
+    assert facts["gpus"][0]["cuda_version"] is not None
+    assert escaped == [] and capfd.readouterr().err == ""

@@ -35,6 +35,8 @@ def check_dedicated(check):
     found = gpu_facts.dedicated_gpus(check.facts)
     if found:
         return check.passed(", ".join(gpu["name"] for gpu in found))
+    if gpu_facts.nvidia_driver_failed(check.facts):
+        return check.result("unknown", gpu_facts.DRIVER_FAILED)
     hidden = gpu_facts.vendors_without_driver(check.facts)
     if hidden:
         return check.passed("An %s GPU is installed, but its driver does not answer (see the driver check)."
@@ -51,6 +53,8 @@ def check_dedicated(check):
 def check_vram(check):
     share = check.values["apple_unified_share"]
     gpu, vram, estimate = gpu_facts.best_gpu(check.facts, share)
+    if gpu is None and gpu_facts.nvidia_driver_failed(check.facts):
+        return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if gpu is None and gpu_facts.vendors_without_driver(check.facts):
         return check.result("unknown", "The GPU's memory is unknown: its driver does not answer (see the driver check).")
     if gpu is None:
@@ -82,6 +86,8 @@ def check_vram(check):
 @rule_check("gpu.problematic", reads=("os", "nvidia"), errors_from=("nvidia",))
 def check_problematic(check):
     nvidia = [gpu for gpu in check.facts.get("gpus") or [] if gpu.get("vendor") == "nvidia"]
+    if not nvidia and gpu_facts.nvidia_driver_failed(check.facts):
+        return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if not nvidia and "nvidia" in gpu_facts.vendors_without_driver(check.facts):
         return check.result("unknown", "An NVIDIA GPU is installed, but its driver does not answer: "
                                        "its model can't be told (see the driver check).")

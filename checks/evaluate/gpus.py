@@ -28,6 +28,20 @@ def vendors_without_driver(facts):
 
 VENDOR_NAMES = {"nvidia": "NVIDIA", "amd": "AMD"}
 
+# Said of every GPU finding while nvidia-smi answers with an error.
+DRIVER_FAILED = ("Unknown until the NVIDIA driver works: nvidia-smi answered with an error, "
+                 "so which GPU this is and its memory can't be told (see the driver check).")
+
+
+def nvidia_driver_failed(facts):
+    """True when nvidia-smi answered with an error (or hung) and listed no GPU.
+
+    A driver that answers with an error is installed: the GPUs are unknown, not absent.
+    """
+    smi = facts.get("nvidia_smi") or {}
+    listed = any(gpu.get("vendor") == "nvidia" for gpu in facts.get("gpus") or [])
+    return smi.get("status") in ("failed", "timeout") and not listed
+
 
 def usable_vram(gpu, facts, apple_unified_share):
     """(bytes or None, is_estimate) for one GPU.

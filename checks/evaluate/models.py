@@ -18,6 +18,10 @@ def model_verdicts(check_vram, problematic_values):
     for family in check_vram.rules["model_families"]:
         need = parse_size(family["min_vram"])
         needs = "%s needs %s VRAM" % (family["name"], family["min_vram"])
+        if gpu is None and gpu_facts.nvidia_driver_failed(facts):
+            verdicts.append(model_verdict(family, "unknown", "%s; nvidia-smi answered with an error, so the GPU "
+                                                             "and its VRAM are unknown until the driver works." % needs))
+            continue
         if gpu is None and gpu_facts.vendors_without_driver(facts):
             verdicts.append(model_verdict(family, "unknown", "%s; the GPU's driver does not answer, so its VRAM "
                                                              "is unknown." % needs))

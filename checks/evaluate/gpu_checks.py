@@ -92,7 +92,7 @@ def check_problematic(check):
         return check.result("unknown", "An NVIDIA GPU is installed, but its driver does not answer: "
                                        "its model can't be told (see the driver check).")
     if not nvidia:
-        if check.from_browser and not check.facts.get("gpus"):
+        if gpus_not_known(check):
             return check.unknown("gpus")
         return check.passed("No NVIDIA GPU.")
     problems, unreadable = [], []

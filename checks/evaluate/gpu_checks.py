@@ -1,5 +1,5 @@
 """gpu.dedicated, gpu.vram and gpu.problematic."""
-from ..units import format_gb, format_mib, parse_size
+from ..units import article, format_gb, format_mib, parse_size, sold_size
 from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
 
@@ -16,6 +16,9 @@ def describe_vram(gpu, vram, estimate, share):
                "and Metal can use roughly %d%% of it)" % (gpu["name"], format_gb(vram), round(share * 100))
     if estimate:
         return "%s has about %s (an estimate)" % (gpu["name"], format_gb(vram))
+    sold = sold_size(vram)
+    if sold:      # as the box says, with the figure the card reports beside it
+        return "%s, %s %s card: %s" % (gpu["name"], article(sold), sold, format_mib(vram))
     return "%s has %s (%s)" % (gpu["name"], format_gb(vram), format_mib(vram))
 
 
@@ -35,12 +38,12 @@ def check_dedicated(check):
     found = gpu_facts.dedicated_gpus(check.facts)
     if found:
         return check.passed(", ".join(gpu["name"] for gpu in found))
-    if gpu_facts.nvidia_driver_failed(check.facts):
-        return check.result("unknown", gpu_facts.DRIVER_FAILED)
     hidden = gpu_facts.vendors_without_driver(check.facts)
     if hidden:
         return check.passed("An %s GPU is installed, but its driver does not answer (see the driver check)."
                             % gpu_facts.VENDOR_NAMES[hidden[0]])
+    if gpu_facts.nvidia_driver_failed(check.facts):
+        return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if gpus_not_known(check):
         return check.unknown("gpus")
     others = [gpu["name"] for gpu in check.facts.get("gpus") or []]

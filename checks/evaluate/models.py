@@ -1,5 +1,5 @@
 """One verdict per model family in the rules: can this machine run it on its GPU?"""
-from ..units import format_gb, parse_size
+from ..units import article, format_gb, format_mib, parse_size, sold_size
 from . import gpus as gpu_facts
 from .gpu_checks import gpus_not_known
 
@@ -35,7 +35,11 @@ def model_verdicts(check_vram, problematic_values):
         if vram is None:
             verdicts.append(model_verdict(family, "unknown", "%s; %s's VRAM is unknown." % (needs, gpu["name"])))
             continue
-        has = "%s has %s%s" % (gpu["name"], "about " if estimate else "", format_gb(vram))
+        sold = None if estimate else sold_size(vram)
+        if sold:
+            has = "%s is %s %s card (%s)" % (gpu["name"], article(sold), sold, format_mib(vram))
+        else:
+            has = "%s has %s%s" % (gpu["name"], "about " if estimate else "", format_gb(vram))
         if vram < need:
             verdicts.append(model_verdict(family, "fail", "%s; %s." % (needs, has)))
         elif id(gpu) in problems:

@@ -61,7 +61,8 @@ def test_failures_keep_the_tools_own_message_and_exit_code(corpus_facts):
     assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["exit_code"] == 9
     assert corpus_facts["driver-library-mismatch"]["nvidia_smi"]["message"] == \
         "Failed to initialize NVML: Driver/library version mismatch"
-    assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["failure"] is None   # the rules classify it
+    assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["failure"] == "driver-not-loaded"
+    assert corpus_facts["driver-library-mismatch"]["nvidia_smi"]["failure"] == "driver-library-mismatch"
 
 
 def test_mig_r470_and_wsl_details(corpus_facts):

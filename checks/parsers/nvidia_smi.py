@@ -49,6 +49,8 @@ FAILURES = (
                                  r"No such file or directory: '[^']{0,200}nvidia-smi'",
                                  re.IGNORECASE | re.MULTILINE)),
 )
+# A failure message is a few lines: only the first ones are searched (a prompt or a log may surround it).
+FAILURE_LINES = 200
 # nvidia-smi's documented exit codes for the failures above (its man page).
 FAILURE_EXIT_CODES = {9: "driver-not-loaded", 12: "nvml-missing", 15: "gpu-lost"}
 # Answers of a working driver that is not the table (an older driver refusing a query field).
@@ -89,9 +91,8 @@ def recognize(text):
 def classify_failure(text, exit_code=None):
     """The rules' failure id for what a failing nvidia-smi printed (or its exit code), or None."""
     text = text if isinstance(text, str) else ""
-    for line in text[:MAX_CHARS].splitlines():
-        if len(line) > MAX_LINE:
-            continue
+    lines = [line for line in text[:MAX_CHARS].splitlines() if line.strip() and len(line) <= MAX_LINE]
+    for line in lines[:FAILURE_LINES]:
         for failure, pattern in FAILURES:
             if pattern.search(line.strip()):
                 return failure

@@ -12,7 +12,7 @@ from .adversarial import SHAPES, STRUCTURED, text_parsers
 from .conftest import count
 
 SMALL, LARGE = 256 * 1000, 1000 * 1000
-RATIO_LIMIT = 8          # linear: ~4; quadratic: ~16
+RATIO_LIMIT = 10         # linear: ~4 (up to 8 on a busy machine); quadratic: ~16
 # Steps faster than this are not compared (caches alone move such times by 10x);
 # a quadratic parser passes it early and then takes 16 times as long per step.
 NOISE_SECONDS = 0.1
@@ -46,7 +46,7 @@ def best_time(function, text, runs=2):
 @pytest.mark.parametrize("name, function", [item for item in PARSERS if item[0] not in STRUCTURED],
                          ids=[name for name, _ in PARSERS if name not in STRUCTURED])
 def test_a_megabyte_of_an_adversarial_shape_takes_linear_time(name, function, shape):
-    """Sizes grow 4x up to 1 MB; each step may take at most RATIO_LIMIT times the one before.
+    """Sizes grow 4x up to 1 MB; each step may take less than RATIO_LIMIT times the one before.
 
     Starting small makes a quadratic parser fail in seconds instead of running for an hour.
     """
@@ -54,7 +54,10 @@ def test_a_megabyte_of_an_adversarial_shape_takes_linear_time(name, function, sh
     previous = None
     for size in (4000, 16000, 64000, SMALL, LARGE):
         elapsed = best_time(function, SHAPES[shape](size))
-        if previous is not None and previous[1] >= NOISE_SECONDS:
-            assert elapsed / max(previous[1], 1e-6) < RATIO_LIMIT, "%s on %s: %.3fs for %d characters, %.3fs for %d" % (
+        if previous is not None and previous[1] >= NOISE_SECONDS and elapsed / previous[1] >= RATIO_LIMIT:
+            # Measure both again before judging: another process may have taken the CPU.
+            previous = (previous[0], best_time(function, SHAPES[shape](previous[0]), runs=3))
+            elapsed = min(elapsed, best_time(function, SHAPES[shape](size), runs=3))
+            assert elapsed / previous[1] < RATIO_LIMIT, "%s on %s: %.3fs for %d characters, %.3fs for %d" % (
                 name, shape, previous[1], previous[0], elapsed, size)
         previous = (size, elapsed)

@@ -110,10 +110,14 @@ def _parse(text, query_fields):
     if not isinstance(text, str):
         return _result("unrecognized", reason="expected text, got %s" % type(text).__name__)
     cut = len(text) > MAX_CHARS
-    lines = [line for line in _clean_lines(text[:MAX_CHARS]) if len(line) <= MAX_LINE]
+    every_line = _clean_lines(text[:MAX_CHARS])
     if cut:
-        lines = lines[:-1]          # the last line may be cut in the middle
+        every_line = every_line[:-1]          # the last line may be cut in the middle
+    lines = [line for line in every_line if len(line) <= MAX_LINE]
     if not any(line.strip() for line in lines):
+        if len(lines) < len(every_line):
+            return _result("unrecognized", reason="no line nvidia-smi would print: only lines longer than %d KB"
+                                                  % (MAX_LINE // 1024))
         return _result("unrecognized", reason="the output is empty")
     table = _parse_table(lines)
     if table is not None:

@@ -1,9 +1,12 @@
 """The real tool outputs under tests/fixtures/real-outputs/, and what a correct reader gets from them.
 
 Each folder holds the raw outputs, a SOURCE.md citing where they were
-published, and expected.json: {"outputs": {file: expected}} where expected is
-{"kind": "table" | "csv" | "failure", "driver_version", "cuda_version",
- "failure": <failure id> (failures), "gpus": [{"name", "vram_mib", "truncated"?, "mig"?}]}.
+published, and expected.json: {"outputs": {file: expected}}. Every expected
+names the tool that printed it ("tool"); for nvidia-smi it is
+{"tool": "nvidia-smi", "kind": "table" | "csv" | "query" | "failure",
+ "driver_version", "cuda_version", "failure": <failure id> (failures),
+ "gpus": [{"name", "vram_mib", "truncated"?, "mig"?}]}. Another tool's
+outputs go beside them with their own "tool" and fields.
 """
 import json
 from pathlib import Path
@@ -12,13 +15,13 @@ REAL_OUTPUTS = Path(__file__).resolve().parent / "fixtures" / "real-outputs"
 MIB = 2 ** 20
 
 
-def cases(kinds=None):
-    """[(id "folder/file", path, expected)] of every output, optionally of some kinds only."""
+def cases(tool="nvidia-smi", kinds=None):
+    """[(id "folder/file", path, expected)] of every output of one tool (None: all), optionally of some kinds only."""
     found = []
     for folder in sorted(path for path in REAL_OUTPUTS.iterdir() if (path / "expected.json").is_file()):
         outputs = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["outputs"]
         for name in sorted(outputs):
-            if kinds is None or outputs[name]["kind"] in kinds:
+            if (tool is None or outputs[name].get("tool") == tool) and (kinds is None or outputs[name]["kind"] in kinds):
                 found.append(("%s/%s" % (folder.name, name), folder / name, outputs[name]))
     return found
 

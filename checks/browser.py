@@ -22,7 +22,6 @@ from .render.html import render_error, render_report
 from .saved import facts_from_saved
 from .site_links import script_command
 
-
 # What a browser has no API for, by fact path.
 _BROWSER_BLIND = {
     "gpus.vram_bytes": "%s: browsers do not say how much memory the GPU has." % CANT_TELL,
@@ -135,7 +134,7 @@ def run_paste(text, site_url):
 
 def facts_from_nvidia_smi(text):
     """Facts for a machine known only by its nvidia-smi output, read as check.py --nvidia-smi reads it."""
-    from .probes.nvidia import probe_nvidia   # imported here: the button's check never needs the probes
+    from .probes.nvidia import probe_nvidia  # imported here: the button's check never needs the probes
     facts = new_facts("nvidia-smi")
     probe_nvidia(facts, None, text)
     if not facts["gpus"]:

@@ -21,7 +21,8 @@ def cases(tool="nvidia-smi", kinds=None):
     for folder in sorted(path for path in REAL_OUTPUTS.iterdir() if (path / "expected.json").is_file()):
         outputs = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["outputs"]
         for name in sorted(outputs):
-            if (tool is None or outputs[name].get("tool") == tool) and (kinds is None or outputs[name]["kind"] in kinds):
+            expected = outputs[name]
+            if (tool is None or expected.get("tool") == tool) and (kinds is None or expected["kind"] in kinds):
                 found.append(("%s/%s" % (folder.name, name), folder / name, outputs[name]))
     return found
 

@@ -57,8 +57,8 @@ def check_nvidia(check):
                                 "Run %s: its table's banner shows the CUDA version." % tool)
         if status == "ok":
             why = check.why_unknown("nvidia_smi.driver_version", "nvidia_smi.cuda_version")
-            return check.result("unknown", "%s lists the GPUs but not the driver version: %s." % (tool, why.rstrip(".")),
-                                "Run %s and keep its whole output, banner included." % tool)
+            detail = "%s lists the GPUs but not the driver version: %s." % (tool, why.rstrip("."))
+            return check.result("unknown", detail, "Run %s and keep its whole output, banner included." % tool)
     if status == "missing":
         if on_bus or gpus:
             return check.failed("An NVIDIA GPU is installed but %s was not found: the driver is missing." % tool,

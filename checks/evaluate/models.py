@@ -19,8 +19,9 @@ def model_verdicts(check_vram, problematic_values):
         need = parse_size(family["min_vram"])
         needs = "%s needs %s VRAM" % (family["name"], family["min_vram"])
         if gpu is None and gpu_facts.nvidia_driver_failed(facts):
-            verdicts.append(model_verdict(family, "unknown", "%s; nvidia-smi answered with an error, so the GPU "
-                                                             "and its VRAM are unknown until the driver works." % needs))
+            verdicts.append(model_verdict(family, "unknown", "%s; nvidia-smi answered with an error, so the "
+                                                             "GPU and its VRAM are unknown until the driver works."
+                                                             % needs))
             continue
         if gpu is None and gpu_facts.vendors_without_driver(facts):
             verdicts.append(model_verdict(family, "unknown", "%s; the GPU's driver does not answer, so its VRAM "

@@ -10,7 +10,7 @@ what it cannot follow (a lookaround, a backreference) counts as "could match".
 import re
 
 try:                                    # Python 3.11+
-    from re import _parser as _sre_parse
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:                     # pragma: no cover - Python 3.8-3.10
     import sre_parse as _sre_parse
 

@@ -62,7 +62,8 @@ _LABELLED = re.compile(r"([A-Za-z][A-Za-z .\-]{0,40}?):[ \t]{0,40}([0-9][0-9.]{0
 _DRIVER_VERSION = re.compile(r"^[0-9]{2,4}\.[0-9]{1,4}(?:\.[0-9]{1,4})?$")
 _CUDA_VERSION = re.compile(r"^[0-9]{1,3}\.[0-9]{1,3}$")
 # "211MiB /   8192MiB" (MB on drivers before R340, meaning MiB).
-_MEMORY_CELL = re.compile(r"(?<![0-9])([0-9]{1,9})[ \t]{0,8}(MiB|MB)[ \t]{0,8}/[ \t]{0,8}([0-9]{1,9})[ \t]{0,8}(MiB|MB)(?![A-Za-z])")
+_MEMORY_CELL = re.compile(r"(?<![0-9])([0-9]{1,9})[ \t]{0,8}(MiB|MB)[ \t]{0,8}/[ \t]{0,8}"
+                          r"([0-9]{1,9})[ \t]{0,8}(MiB|MB)(?![A-Za-z])")
 _NO_MEMORY_FIGURE = re.compile(r"Not Supported|N/A[ \t]{0,8}/[ \t]{0,8}N/A")
 _MODES = ("On", "Off", "WDDM", "TCC", "MCDM", "N/A")
 _VERSION = re.compile(r"^[0-9]{1,6}(?:\.[0-9]{1,6}){1,4}$")
@@ -131,7 +132,8 @@ def _parse(text, query_fields):
     message = "\n".join(line.strip() for line in lines if line.strip())
     failure = classify_failure(message)
     if failure or (len(message) < 2000 and _DRIVER_ANSWERS.search(message)):
-        return _result("failure", message=message, failure=failure, reason="nvidia-smi printed an error instead of GPUs")
+        return _result("failure", message=message, failure=failure,
+                       reason="nvidia-smi printed an error instead of GPUs")
     return _result("unrecognized", reason="neither the nvidia-smi table, its CSV output, its -q report "
                                           "nor one of its error messages")
 
@@ -214,7 +216,8 @@ def _parse_table(lines):
     if not gpus:
         result["reason"] = "the table lists no GPU"
     elif driver is None:
-        result["reason"] = "the table has no driver version in its banner" if banner else "the table's banner is missing"
+        result["reason"] = ("the table has no driver version in its banner" if banner
+                            else "the table's banner is missing")
     elif no_memory and any(gpu["vram_bytes"] is None for gpu in gpus):
         result["reason"] = "nvidia-smi shows no memory figure for this board (N/A or Not Supported)"
     return result

@@ -1,4 +1,4 @@
-"""The real published nvidia-smi outputs (tests/fixtures/real-outputs/): each read right, alike by the CLI and the paste box.
+"""The real published nvidia-smi outputs (tests/fixtures/real-outputs/): each read right, by the CLI and the paste box.
 
 Before this reading (banner by meaning, failures by rules id, CSV without
 CUDA as "can't tell"), 23 of these 42 outputs were read wrong.

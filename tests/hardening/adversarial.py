@@ -46,5 +46,6 @@ def adversarial_text(max_size=20000):
     return st.builds(lambda name, size, before, after: before + SHAPES[name](size) + after,
                      st.sampled_from(sorted(SHAPES)), st.integers(1, max_size),
                      st.sampled_from(["", "| NVIDIA-SMI 580.95.05   Driver Version: 580.95.05   CUDA Version: 13.0 |\n",
-                                      "name, memory.total [MiB], driver_version\n", "==============NVSMI LOG==============\n"]),
+                                      "name, memory.total [MiB], driver_version\n",
+                                      "==============NVSMI LOG==============\n"]),
                      st.sampled_from(["", "\n", " |\n", "MiB |\n"]))

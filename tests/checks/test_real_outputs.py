@@ -1,7 +1,7 @@
 """The real published nvidia-smi outputs (tests/fixtures/real-outputs/): each read right, by the CLI and the paste box.
 
 Before this reading (banner by meaning, failures by rules id, CSV without
-CUDA as "can't tell"), 23 of these 42 outputs were read wrong.
+CUDA as "can't tell", -q reports), 26 of these 45 outputs were read wrong.
 """
 import json
 

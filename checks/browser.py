@@ -17,11 +17,10 @@ from .evaluate import evaluate
 from .evaluate.context import CANT_TELL_FROM_BROWSER as CANT_TELL
 from .facts import clean_facts, new_facts, new_gpu
 from .parsers.gpu_strings import gpu_from_browser
-from .parsers.nvidia_smi import parse_nvidia_smi
+from .parsers.recognize import expected, recognize
 from .render.html import render_error, render_report
 from .saved import facts_from_saved
 from .site_links import script_command
-
 
 # What a browser has no API for, by fact path.
 _BROWSER_BLIND = {
@@ -36,8 +35,6 @@ _BROWSER_BLIND = {
     "os.release": "%s: browsers hide the exact OS version." % CANT_TELL,
 }
 
-_PASTE_EXPECTED = ("Paste the output of nvidia-smi (its table, or its --query-gpu CSV), "
-                   "or the JSON that check.py --json prints")
 
 
 def facts_from_browser(info):
@@ -111,32 +108,38 @@ def run_browser_check(info_json, site_url):
 
 
 def run_paste(text, site_url):
-    """Evaluate pasted text: check.py's --json report or facts, or nvidia-smi output."""
+    """Evaluate pasted text: check.py's --json report or facts, or an nvidia-smi output.
+
+    What the text is, is decided by recognising it (parsers/recognize.py);
+    anything not recognised is refused with one sentence, and gets no verdict.
+    """
     text = text if isinstance(text, str) else ""
     if not text.strip():
-        return _refused("%s: the box is empty." % _PASTE_EXPECTED, site_url)
-    stripped = text.strip()
-    if stripped.startswith("{"):
+        return _refused("%s: the box is empty." % expected(), site_url)
+    kind = recognize(text)
+    if kind == "json":
         try:
-            obj = json.loads(stripped)
+            obj = json.loads(text.strip())
         except (ValueError, RecursionError) as exc:     # RecursionError: nested too deeply
-            return _refused("%s: this starts like JSON but is not valid JSON (%s)." % (_PASTE_EXPECTED, exc), site_url)
+            return _refused("%s; this starts like JSON but is not valid JSON (%s)." % (expected(), exc), site_url)
         try:
             facts = facts_from_saved(obj)
         except ValueError as exc:
-            return _refused("%s: this JSON is neither (%s)." % (_PASTE_EXPECTED, exc), site_url)
+            return _refused("%s; this JSON is not one (%s)." % (expected(), exc), site_url)
         return _evaluated(facts, site_url)
-    parsed = parse_nvidia_smi(text)
-    if parsed["gpus"] or parsed["format"] == "failure":
+    if kind == "nvidia-smi":
         return _evaluated(facts_from_nvidia_smi(text), site_url)
-    return _refused("%s; this is neither." % _PASTE_EXPECTED, site_url)
+    return _refused("%s; this is none of them." % expected(), site_url)
 
 
 def facts_from_nvidia_smi(text):
     """Facts for a machine known only by its nvidia-smi output, read as check.py --nvidia-smi reads it."""
-    from .probes.nvidia import probe_nvidia   # imported here: the button's check never needs the probes
+    from .probes.nvidia import probe_nvidia  # imported here: the button's check never needs the probes
     facts = new_facts("nvidia-smi")
     probe_nvidia(facts, None, text)
+    if not facts["gpus"]:
+        facts["unknown"]["gpus"] = ("The pasted nvidia-smi output lists no GPU, so which GPUs this machine has "
+                                    "can't be told from it: run the script for the full check.")
     return clean_facts(facts)
 
 

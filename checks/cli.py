@@ -46,9 +46,9 @@ def build_parser(prog=PROG):
                         help="evaluate saved facts, or a whole --json report, instead of probing "
                              "this machine ('-' reads standard input)")
     parser.add_argument("--nvidia-smi", metavar="FILE", dest="nvidia_smi",
-                        help="use a saved nvidia-smi output (the plain table or --format=csv) "
-                             "instead of running nvidia-smi; the rest of this machine is still "
-                             "probed ('-' reads standard input)")
+                        help="use a saved nvidia-smi output (its table, its --query-gpu CSV, "
+                             "nvidia-smi -q, or the error it printed) instead of running nvidia-smi; "
+                             "the rest of this machine is still probed ('-' reads standard input)")
     parser.add_argument("--only", metavar="IDS",
                         help="run only these checks: comma-separated ids, as --list-checks shows them")
     parser.add_argument("--list-checks", action="store_true",
@@ -207,12 +207,10 @@ def read_text(path, option):
 
 def read_nvidia_smi(path):
     """A saved nvidia-smi output; text that is none of its outputs is bad input, not a broken driver."""
-    from .parsers.nvidia_smi import parse_nvidia_smi
+    from .parsers.recognize import expected, recognize
     text = read_text(path, "--nvidia-smi")
-    parsed = parse_nvidia_smi(text)
-    if parsed["format"] == "unrecognized":
-        raise UsageError("--nvidia-smi %s: not an nvidia-smi output (%s); save what nvidia-smi prints: "
-                         "its table or its --query-gpu CSV" % (path, parsed["reason"]))
+    if recognize(text, kinds=("nvidia-smi",)) is None:
+        raise UsageError("--nvidia-smi %s: not an nvidia-smi output. %s." % (path, expected(kinds=("nvidia-smi",))))
     return text
 
 

@@ -71,3 +71,33 @@ def format_gb(num_bytes: float, digits: int = 1) -> str:
 def format_mib(num_bytes):
     """Format bytes in MiB, as nvidia-smi prints VRAM: '8151 MiB'."""
     return "%d MiB" % int(round(num_bytes / float(UNITS["MiB"])))
+
+
+# Sizes memory is sold in, in GiB (cards and RAM sticks alike). A card reports
+# a little less than its label (an 8 GB card shows 8151 MiB, a T4 "16 GB" 15360
+# MiB), and an OS a little less than the RAM installed.
+_SOLD_GIB = (1, 1.5, 2, 3, 4, 6, 8, 10, 11, 12, 16, 20, 24, 32, 40, 48, 64, 80, 94, 96, 128, 141, 144,
+             180, 192, 256, 288, 384, 512, 768, 1024, 1536, 2048)
+_SOLD_SHARE = 0.88      # the least share of its label a board or an OS reports
+
+
+def sold_size(num_bytes):
+    """The size this memory is sold as ("8 GB" for 8151 MiB), or None when it fits no usual size."""
+    if not isinstance(num_bytes, int) or num_bytes <= 0:
+        return None
+    gib = num_bytes / float(UNITS["GiB"])
+    for size in _SOLD_GIB:
+        if size * _SOLD_SHARE <= gib <= size:
+            return ("%g GB" % size)
+    return None
+
+
+def format_gib(num_bytes):
+    """Format bytes in GiB with one decimal, as an OS reports RAM: '15.5 GiB'."""
+    text = "%.1f" % (num_bytes / float(UNITS["GiB"]))
+    return (text[:-2] if text.endswith(".0") else text) + " GiB"
+
+
+def article(size_text):
+    """'a' or 'an' before a size said aloud: 'an 8 GB', 'a 12 GB', 'an 80 GB'."""
+    return "an" if size_text[:1] == "8" or size_text.startswith(("11 ", "18 ")) else "a"

@@ -50,12 +50,23 @@ def check_nvidia(check):
         found = versions(gpus, "driver_version", "cuda_version")
         if found:
             return check.passed("Driver %s, CUDA %s." % tuple(found))
+        drivers = versions(gpus, "driver_version")
+        if drivers:
+            why = check.why_unknown("nvidia_smi.cuda_version")
+            return check.result("unknown", "Driver %s; %s." % (drivers[0], why.rstrip(".")),
+                                "Run %s: its table's banner shows the CUDA version." % tool)
         if status == "ok":
-            return check.failed("%s runs but shows no driver and CUDA versions." % tool, install_fix(check))
+            why = check.why_unknown("nvidia_smi.driver_version", "nvidia_smi.cuda_version")
+            detail = "%s lists the GPUs but not the driver version: %s." % (tool, why.rstrip("."))
+            return check.result("unknown", detail, "Run %s and keep its whole output, banner included." % tool)
     if status == "missing":
         if on_bus or gpus:
             return check.failed("An NVIDIA GPU is installed but %s was not found: the driver is missing." % tool,
                                 install_fix(check))
+        if on_bus is None and nvidia_smi.get("failure") == "not-installed":
+            failure = known_failure(check, nvidia_smi)
+            return check.result("unknown", "%s: no NVIDIA driver is installed. Whether this machine has an NVIDIA "
+                                           "GPU can't be told from that message." % failure["title"], failure["fix"])
         return check.passed("No NVIDIA GPU: not needed.")
     if on_bus is False and not gpus and not check.from_browser:
         return check.passed("No NVIDIA GPU: not needed.")

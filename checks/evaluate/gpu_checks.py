@@ -1,5 +1,5 @@
 """gpu.dedicated, gpu.vram and gpu.problematic."""
-from ..units import format_gb, format_mib
+from ..units import article, format_gb, format_mib, sold_size
 from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
 
@@ -21,6 +21,9 @@ def describe_memory(gpu, backend, memory):
             gpu["name"], format_gb(memory), backend["name"], backend["memory"])
     if gpu.get("vram_is_estimate"):
         return "%s has about %s (an estimate)" % (gpu["name"], format_gb(memory))
+    sold = sold_size(memory)
+    if sold:      # as the box says, with the figure the card reports beside it
+        return "%s, %s %s card: %s" % (gpu["name"], article(sold), sold, format_mib(memory))
     return "%s has %s (%s)" % (gpu["name"], format_gb(memory), format_mib(memory))
 
 
@@ -62,6 +65,8 @@ def check_dedicated(check):
     if hidden:
         return check.passed("An %s GPU is installed, but its driver does not answer (see the driver check)."
                             % gpu_facts.VENDOR_NAMES[hidden[0]])
+    if gpu_facts.nvidia_driver_failed(check.facts):
+        return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if gpus_not_known(check):
         return check.unknown("gpus")
     others = [gpu["name"] for gpu in check.facts.get("gpus") or []]
@@ -74,6 +79,8 @@ def check_dedicated(check):
 @rule_check("gpu.vram", reads=("os", "ram") + GPU_PROBES, errors_from=GPU_PROBES)
 def check_vram(check):
     gpu, backend, memory = gpu_facts.best_gpu(check.facts, check.rules)
+    if gpu is None and gpu_facts.nvidia_driver_failed(check.facts):
+        return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if gpu is None and gpu_facts.vendors_without_driver(check.facts):
         return check.result("unknown", "The GPU's memory is unknown: its driver does not answer (see the driver check).")
     if gpu is None:
@@ -111,11 +118,13 @@ def check_vram(check):
 @rule_check("gpu.problematic", reads=("os", "nvidia"), errors_from=("nvidia",))
 def check_problematic(check):
     nvidia = [gpu for gpu in check.facts.get("gpus") or [] if gpu.get("vendor") == "nvidia"]
+    if not nvidia and gpu_facts.nvidia_driver_failed(check.facts):
+        return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if not nvidia and "nvidia" in gpu_facts.vendors_without_driver(check.facts):
         return check.result("unknown", "An NVIDIA GPU is installed, but its driver does not answer: "
                                        "its model can't be told (see the driver check).")
     if not nvidia:
-        if check.from_browser and not check.facts.get("gpus"):
+        if gpus_not_known(check):
             return check.unknown("gpus")
         return check.passed("No NVIDIA GPU.")
     problems, unreadable = [], []

@@ -6,6 +6,7 @@ import re
 
 from ..units import parse_size
 from .software_checks import os_key
+from .prefix import could_match
 
 # The vendors with a torch backend Invoke installs: CUDA, ROCm and Metal (MPS).
 DEDICATED_VENDORS = ("nvidia", "amd", "apple")
@@ -15,7 +16,8 @@ NOT_PROBLEMATIC = "fine"
 CANNOT_TELL = "cannot-tell"
 
 _TRUNCATION_MARKS = ("...", "\u2026")
-_MODEL_NUMBER = re.compile(r"\d{3,}")
+# Words that name the maker or the brand, not the model: a name cut after them says nothing.
+_BRAND_WORDS = ("nvidia", "geforce")
 
 
 def dedicated_gpus(facts, rules=None):
@@ -32,6 +34,20 @@ def vendors_without_driver(facts):
 
 
 VENDOR_NAMES = {"nvidia": "NVIDIA", "amd": "AMD"}
+
+# Said of every GPU finding while nvidia-smi answers with an error.
+DRIVER_FAILED = ("Unknown until the NVIDIA driver works: nvidia-smi answered with an error, "
+                 "so which GPU this is and its memory can't be told (see the driver check).")
+
+
+def nvidia_driver_failed(facts):
+    """True when nvidia-smi answered with an error (or hung) and listed no GPU.
+
+    A driver that answers with an error is installed: the GPUs are unknown, not absent.
+    """
+    smi = facts.get("nvidia_smi") or {}
+    listed = any(gpu.get("vendor") == "nvidia" for gpu in facts.get("gpus") or [])
+    return smi.get("status") in ("failed", "timeout") and not listed
 
 
 def backend_for(gpu, rules):
@@ -121,9 +137,32 @@ def classify(gpu, problematic_values):
     if gpu.get("compute_capability") in same_flaw["compute_capabilities"] or \
             re.search(same_flaw["pattern"], name, re.IGNORECASE):
         return PROBLEMATIC, same_flaw["name"], same_flaw["reason"]
-    if is_truncated(gpu) and not _MODEL_NUMBER.search(name):
+    if is_truncated(gpu) and _completion_could_match(name, problematic_values):
         return CANNOT_TELL, None, None
     return NOT_PROBLEMATIC, None, None
+
+
+def visible_part(name):
+    """A cut name without its mark: "NVIDIA RTX PRO ..." -> "NVIDIA RTX PRO "."""
+    name = name.rstrip()
+    for mark in _TRUNCATION_MARKS:
+        if name.endswith(mark):
+            return name[:-len(mark)]
+    return name
+
+
+def _completion_could_match(name, problematic_values):
+    """True when some way the cut name goes on could put it in a problematic series.
+
+    A match must start in the visible part ("NVIDIA RTX PRO ..." can only go on
+    as an RTX PRO); a name cut before its model ("NVIDIA GeForce ...") could be any.
+    """
+    visible = visible_part(name)
+    if all(word.lower() in _BRAND_WORDS for word in visible.split()):
+        return True
+    patterns = [series["pattern"] for series in problematic_values["series"]]
+    patterns.append(problematic_values["same_flaw"]["pattern"])
+    return any(could_match(pattern, visible) for pattern in patterns)
 
 
 def problematic_gpus(facts, problematic_values):

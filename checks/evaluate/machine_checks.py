@@ -1,5 +1,5 @@
 """ram.total, disk.ssd, disk.free and tmp.space."""
-from ..units import format_gb, parse_size
+from ..units import format_gb, format_gib, parse_size, sold_size
 from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
 
@@ -18,7 +18,8 @@ def check_ram(check):
     elif limit is not None and limit == total:
         detail = "%s of RAM (this container's memory limit)" % format_gb(total)
     else:
-        detail = "%s of RAM" % format_gb(total)
+        sold = sold_size(total)
+        detail = ("%s of RAM (%s reported)" % (sold, format_gib(total))) if sold else "%s of RAM" % format_gb(total)
     detail += "; Invoke needs at least %s." % check.values["min"]
     if total >= need:
         return check.passed(detail)

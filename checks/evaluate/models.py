@@ -1,5 +1,5 @@
 """One verdict per model family in the rules: can this machine run it on its GPU?"""
-from ..units import format_gb
+from ..units import article, format_gb, format_mib, sold_size
 from . import gpus as gpu_facts
 from .gpu_checks import gpus_not_known, off_os_text
 from .torch_checks import torch_cannot_use
@@ -29,6 +29,11 @@ def model_verdicts(check_vram, problematic_values):
         else:
             needs = "%s needs %s %s on %s" % (family["name"], family["min_memory"][backend["id"]],
                                               gpu_facts.memory_words(backend), backend["name"])
+        if gpu is None and gpu_facts.nvidia_driver_failed(facts):
+            verdicts.append(model_verdict(family, "unknown", "%s; nvidia-smi answered with an error, so the "
+                                                             "GPU and its VRAM are unknown until the driver works."
+                                                             % needs))
+            continue
         if gpu is None and gpu_facts.vendors_without_driver(facts):
             verdicts.append(model_verdict(family, "unknown", "%s; the GPU's driver does not answer, so its VRAM "
                                                              "is unknown." % needs))
@@ -55,7 +60,10 @@ def model_verdicts(check_vram, problematic_values):
                                             else "gpus.vram_bytes")
             verdicts.append(model_verdict(family, "unknown", "%s; %s is unknown (%s)." % (needs, what, reason)))
             continue
-        if gpu_facts.memory_words(backend) == "VRAM":
+        sold = None if gpu.get("vram_is_estimate") else sold_size(memory)
+        if gpu_facts.memory_words(backend) == "VRAM" and sold:
+            has = "%s is %s %s card (%s)" % (gpu["name"], article(sold), sold, format_mib(memory))
+        elif gpu_facts.memory_words(backend) == "VRAM":
             has = "%s has %s%s" % (gpu["name"], "about " if gpu.get("vram_is_estimate") else "", format_gb(memory))
         else:
             has = "this Mac (%s) has %s of memory" % (gpu["name"], format_gb(memory))

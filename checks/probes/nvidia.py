@@ -41,6 +41,7 @@ def probe_nvidia(facts, context, nvidia_smi_text=None):
     section["path"] = path
     if path is None:
         section["status"] = "missing"
+        section["failure"] = "not-installed"
         return
     query, fields = _query(context, path)
     section["exit_code"] = query["exit_code"]
@@ -51,25 +52,31 @@ def probe_nvidia(facts, context, nvidia_smi_text=None):
             section["exit_code"] = None
             mark_unknown(facts, "nvidia_smi.status", _cannot_tell(query))
             mark_unknown(facts, "gpus", _cannot_tell(query))     # it would have listed the GPUs
+        elif query["status"] == "missing":
+            section["failure"] = "not-installed"
+        elif query["status"] != "timeout":
+            section["failure"] = _parsers().classify_failure(query["stdout"] + "\n" + query["stderr"],
+                                                             query["exit_code"])
         return
     parsed = _parsers().parse_nvidia_smi(query["stdout"], query_fields=fields)
     if not parsed["gpus"]:
         section["status"] = "failed"
         section["message"] = parsed["message"] or parsed["reason"]
+        section["failure"] = parsed["failure"]
         return
     section["status"] = "ok"
-    # Only the plain table prints the CUDA version the driver supports.
+    # Only the plain table (or -q) prints the CUDA version the driver supports.
     table_run = context.run([path], timeout=TIMEOUT)
     if table_run["status"] == "unavailable":
         section["status"] = "unavailable"
         section["message"] = table_run["message"]
         mark_unknown(facts, "nvidia_smi.status", _cannot_tell(table_run))
-    table = _parsers().parse_nvidia_smi(table_run["stdout"])
+    cuda, why = _cuda_version(context, path, table_run)
     for gpu in parsed["gpus"]:
-        gpu["cuda_version"] = table["cuda_version"]
+        gpu["cuda_version"] = cuda
         facts["gpus"].append(gpu)
-    if table["cuda_version"] is None:
-        mark_unknown(facts, "nvidia_smi.cuda_version", "the plain nvidia-smi output showed no CUDA version")
+    if cuda is None:
+        mark_unknown(facts, "nvidia_smi.cuda_version", why)
     if "compute_cap" not in fields:
         mark_unknown(facts, "gpus.compute_capability", "this driver's nvidia-smi cannot report compute_cap")
 
@@ -80,6 +87,24 @@ STATUSES = {"timeout": "timeout", "missing": "missing", "unavailable": "unavaila
 
 def _cannot_tell(result):
     return "Can't tell: %s." % result["message"].rstrip(".")
+
+
+def _cuda_version(context, path, table_run):
+    """(the CUDA version the driver supports, None) or (None, why): the table's banner, else `nvidia-smi -q`."""
+    parsers = _parsers()
+    table = parsers.parse_nvidia_smi(table_run["stdout"])
+    if table["cuda_version"]:
+        return table["cuda_version"], None
+    query = context.run([path, "-q"], timeout=8)
+    cuda = parsers.cuda_from_query(query["stdout"]) if query["status"] == "ok" else None
+    if cuda:
+        return cuda, None
+    if table_run["status"] == "unavailable" or query["status"] == "unavailable":
+        return None, _cannot_tell(table_run if table_run["status"] == "unavailable" else query)
+    if table["cuda_note"] == "na":
+        return None, ("nvidia-smi shows \"CUDA Version: N/A\": this driver reports no CUDA version "
+                      "(seen on VM hosts and on systems without the CUDA driver library)")
+    return None, "neither nvidia-smi's table nor nvidia-smi -q shows a CUDA version"
 
 
 def find_nvidia_smi(context):
@@ -122,15 +147,35 @@ def _tool_message(result):
     return short_message(text or result["message"])
 
 
+# Why a saved output shows no CUDA version, by the parser's cuda_note.
+_NO_CUDA_IN_OUTPUT = {
+    "csv": "the CUDA version is not in this output (a --query-gpu CSV has no CUDA field): "
+           "nvidia-smi shows it in its table's banner",
+    "na": "nvidia-smi shows \"CUDA Version: N/A\": this driver reports no CUDA version "
+          "(seen on VM hosts and on systems without the CUDA driver library)",
+    "no-field": "this nvidia-smi output has no CUDA version (drivers before R410 print none): "
+                "nvidia-smi -q may show it",
+    "no-banner": "the table's banner, which holds the driver and CUDA versions, is not in this output: "
+                 "save the whole nvidia-smi output",
+}
+
+
 def _from_text(facts, parsed):
     section = facts["nvidia_smi"]
     if parsed["gpus"]:
         section["status"] = "ok"
         facts["gpus"].extend(parsed["gpus"])
         facts["gpu_hardware"]["nvidia"] = True
-    else:
-        section["status"] = "failed"
-        section["message"] = parsed["message"] or parsed["reason"]
+        if parsed["cuda_version"] is None:
+            mark_unknown(facts, "nvidia_smi.cuda_version",
+                         _NO_CUDA_IN_OUTPUT.get(parsed["cuda_note"], "this output shows no CUDA version"))
+        if parsed["driver_version"] is None:
+            mark_unknown(facts, "nvidia_smi.driver_version",
+                         parsed["reason"] or "this output shows no driver version")
+        return
+    section["failure"] = parsed["failure"]
+    section["message"] = parsed["message"] or parsed["reason"]
+    section["status"] = "missing" if parsed["failure"] == "not-installed" else "failed"
 
 
 def probe_pci(facts, context):

@@ -173,7 +173,7 @@ def test_gtx_1660_super_fails_sdxl_with_the_reason(rules):
     report = run(rules, linux_box(gpus=[nvidia("GeForce GTX 1660 SUPER", 5936, cc="7.5")]))
     sdxl = model(report, "sdxl")
     assert sdxl["status"] == "fail"
-    assert sdxl["reason"] == "Stable Diffusion XL needs 8 GB VRAM on NVIDIA; GeForce GTX 1660 SUPER has 6.2 GB."
+    assert sdxl["reason"] == "Stable Diffusion XL needs 8 GB VRAM on NVIDIA; GeForce GTX 1660 SUPER is a 6 GB card (5936 MiB)."
     assert model(report, "sd-1.5")["status"] == "warn"            # problematic series
     vram = finding(report, "gpu.vram")
     assert vram["status"] == "warn"
@@ -392,7 +392,11 @@ def nvidia_failure(message, gpus=(), on_bus=True):
                      nvidia_smi={"status": "failed", "message": message, "exit_code": 9})
 
 
-@pytest.mark.parametrize("failure_id", ["driver-not-loaded", "driver-library-mismatch", "no-devices", "nvml-missing"])
+FAILURE_IDS = ["driver-not-loaded", "driver-library-mismatch", "nvml-missing", "nvml-unknown-error", "gpu-lost",
+               "no-devices"]
+
+
+@pytest.mark.parametrize("failure_id", FAILURE_IDS)
 def test_a_known_nvidia_smi_failure_gives_its_title_and_fix(rules, failure_id):
     failures = next(rule for rule in rules["rules"] if rule["id"] == "driver.nvidia")["values"]["failures"]
     failure = next(item for item in failures if item["id"] == failure_id)
@@ -415,10 +419,36 @@ def test_an_nvidia_gpu_on_the_bus_without_nvidia_smi_fails(rules):
     assert driver["status"] == "fail" and values["install_url"] in driver["fix"]
 
 
-def test_nvidia_smi_without_versions_fails(rules):
+def test_nvidia_smi_without_a_cuda_version_is_unknown_naming_the_driver(rules):
     gpu = nvidia("NVIDIA GeForce RTX 3070", 8192)
     gpu["cuda_version"] = None
-    assert finding(run(rules, linux_box(gpus=[gpu])), "driver.nvidia")["status"] == "fail"
+    facts = linux_box(gpus=[gpu])
+    facts["unknown"]["nvidia_smi.cuda_version"] = "the CUDA version is not in this output"
+    driver = finding(run(rules, facts), "driver.nvidia")
+    assert driver["status"] == "unknown"
+    assert driver["detail"] == "Driver %s; the CUDA version is not in this output." % gpu["driver_version"]
+    assert "nvidia-smi" in driver["fix"]
+
+
+@pytest.mark.parametrize("failure_id", FAILURE_IDS)
+def test_a_failing_driver_leaves_every_gpu_finding_and_model_unknown(rules, failure_id):
+    facts = nvidia_failure("some message", on_bus=None)
+    facts["nvidia_smi"]["failure"] = failure_id
+    report = evaluate(facts, rules, SITE)
+    for rule_id in ("gpu.dedicated", "gpu.vram", "gpu.problematic"):
+        item = finding(report, rule_id)
+        assert item["status"] == "unknown" and "driver" in item["detail"], item
+    assert finding(report, "driver.nvidia")["status"] == "fail"
+    assert set(model["status"] for model in report["models"]) == {"unknown"}
+
+
+def test_every_failure_the_parser_names_has_a_title_and_fix_in_the_rules(rules):
+    from checks.parsers.nvidia_smi import FAILURE_EXIT_CODES, FAILURES, classify_failure
+    failures = next(rule for rule in rules["rules"] if rule["id"] == "driver.nvidia")["values"]["failures"]
+    assert sorted(item["id"] for item in failures) == sorted(failure for failure, _ in FAILURES)
+    assert set(FAILURE_EXIT_CODES.values()) <= set(failure for failure, _ in FAILURES)
+    for item in failures:      # the words the page shows are recognised as that failure
+        assert classify_failure(item["match"]) == item["id"], item
 
 
 def test_nvidia_smi_with_versions_passes_naming_them(rules):

@@ -104,19 +104,71 @@ def test_query_gpu_csv(text, names, mib, capability, mig):
     assert result["cuda_version"] is None
 
 
-@pytest.mark.parametrize("text", [
-    "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. "
-    "Make sure that the latest NVIDIA driver is installed and running.\n",
-    "Failed to initialize NVML: Driver/library version mismatch\nNVML library version: 535.154\n",
-    "No devices were found\n",
-    'Field "compute_cap" is not a valid field to query.\n',
+@pytest.mark.parametrize("text, failure", [
+    ("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. "
+     "Make sure that the latest NVIDIA driver is installed and running.\n", "driver-not-loaded"),
+    ("Failed to initialize NVML: Driver/library version mismatch\nNVML library version: 535.154\n",
+     "driver-library-mismatch"),
+    ("No devices were found\n", "no-devices"),
+    ("Failed to initialize NVML: Unknown Error\n", "nvml-unknown-error"),
+    ("Unable to determine the device handle for GPU0000:07:00.0: Unknown Error\n", "gpu-lost"),
+    ("NVIDIA-SMI couldn't find libnvidia-ml.so library in your system. Please make sure that the NVIDIA "
+     "Display Driver is properly installed and present in your system.\n", "nvml-missing"),
+    ("zsh: command not found: nvidia-smi\n", "not-installed"),
+    ("sh: 1: nvidia-smi: not found\n", "not-installed"),
+    ("'nvidia-smi' is not recognized as an internal or external command,\noperable program or batch file.\n",
+     "not-installed"),
+    ("nvidia-smi : The term 'nvidia-smi' is not recognized as the name of a cmdlet, function, script file, "
+     "or operable program.\n", "not-installed"),
+    ("'nvidia-smi' n'est pas reconnu en tant que commande interne\nou externe, un programme ex\u00e9cutable ou un "
+     "fichier de commandes.\n", "not-installed"),
+    ('Field "compute_cap" is not a valid field to query.\n', None),
 ])
-def test_failure_texts_are_returned_not_classified(text):
+def test_failure_texts_are_recognised_and_named_by_their_rules_id(text, failure):
     result = parse_nvidia_smi(text)
     assert result["format"] == "failure"
     assert result["message"] == text.strip()
     assert result["gpus"] == []
-    assert "failure" not in result
+    assert result["failure"] == failure
+
+
+@pytest.mark.parametrize("text", [
+    "hello world\nthis is\nthree lines of prose\n",
+    "Error: the GPU said no\nNVIDIA is great\nnvidia-smi rocks\n",
+    "Traceback (most recent call last):\n  File \"x.py\", line 1\nRuntimeError: CUDA error\n",
+])
+def test_prose_is_not_taken_for_a_failure_message(text):
+    assert parse_nvidia_smi(text)["format"] == "unrecognized"
+
+
+R610_BANNER = "| NVIDIA-SMI 610.57.04              KMD Version: 610.57.04     CUDA UMD Version: 13.3     |"
+
+
+@pytest.mark.parametrize("banner, driver, cuda", [
+    (R610_BANNER, "610.57.04", "13.3"),
+    ("| NVIDIA-SMI 610.62                 KMD Version: 610.62        CUDA UMD Version: 13.3     |", "610.62", "13.3"),
+    ("| NVIDIA-SMI 580.95.05              Driver Version: 580.95.05      CUDA Version: 13.0     |", "580.95.05", "13.0"),
+    ("| NVIDIA-SMI 331.62     Driver Version: 331.62         |", "331.62", None),
+    ("| NVIDIA-SMI 575.64.03              Driver Version: 575.64.03      CUDA Version: N/A      |", "575.64.03", None),
+    # a rename nobody has printed yet is still read by what the values are
+    ("| NVIDIA-SMI 650.1.2   Kernel Driver Version: 650.1.2   CUDA Runtime Version: 14.1 |", "650.1.2", "14.1"),
+])
+def test_banner_versions_are_read_by_what_they_are(banner, driver, cuda):
+    table = TABLE.replace(TABLE.splitlines()[3], banner)
+    result = parse_nvidia_smi(table)
+    assert (result["driver_version"], result["cuda_version"]) == (driver, cuda)
+
+
+def test_old_drivers_memory_in_mb_means_mib():
+    table = TABLE.replace("100MiB / 12288MiB", "6016MB /  6143MB")
+    assert [gpu["vram_bytes"] for gpu in parse_nvidia_smi(table)["gpus"]] == [6143 * MIB]
+
+
+def test_a_board_without_a_memory_figure_has_none_and_says_why():
+    table = TABLE.replace("100MiB / 12288MiB", " Not Supported    ")
+    result = parse_nvidia_smi(table)
+    assert [gpu["vram_bytes"] for gpu in result["gpus"]] == [None]
+    assert "Not Supported" in result["reason"]
 
 
 @pytest.mark.parametrize("text", [

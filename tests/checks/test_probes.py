@@ -61,7 +61,8 @@ def test_failures_keep_the_tools_own_message_and_exit_code(corpus_facts):
     assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["exit_code"] == 9
     assert corpus_facts["driver-library-mismatch"]["nvidia_smi"]["message"] == \
         "Failed to initialize NVML: Driver/library version mismatch"
-    assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["failure"] is None   # the rules classify it
+    assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["failure"] == "driver-not-loaded"
+    assert corpus_facts["driver-library-mismatch"]["nvidia_smi"]["failure"] == "driver-library-mismatch"
 
 
 def test_mig_r470_and_wsl_details(corpus_facts):
@@ -368,3 +369,54 @@ def test_a_started_call_that_raises_is_made_again_by_its_probe_and_prints_nothin
     assert facts["probe_errors"] == {} and facts["nvidia_smi"]["status"] == "ok"
     assert facts["gpus"][0]["cuda_version"] is not None
     assert escaped == [] and capfd.readouterr().err == ""
+
+
+# --- nvidia-smi of every branch, live -----------------------------------------------
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real-outputs"
+R610 = REAL / "exporter-linux-geforce-rtx-2080-super-610.57.04"
+
+
+def _replaying_tool(tmp_path, table, query_report, csv="NVIDIA GeForce RTX 2080 SUPER, 8192, 610.57.04, 7.5, [N/A]"):
+    """A fake nvidia-smi printing recorded outputs: the CSV for --query-gpu, the report for -q, else the table."""
+    (tmp_path / "table.txt").write_text(table, encoding="utf-8")
+    (tmp_path / "q.txt").write_text(query_report, encoding="utf-8")
+    return _fake_tool(tmp_path, 'case "$1" in\n  --query-gpu=*) echo "%s" ;;\n  -q) /bin/cat "%s" ;;\n  *) /bin/cat "%s" ;;\n'
+                                'esac' % (csv, tmp_path / "q.txt", tmp_path / "table.txt"))
+
+
+def test_an_r610_nvidia_smi_gives_driver_and_cuda_from_its_kmd_banner(tmp_path):
+    """R610 prints `KMD Version:` and `CUDA UMD Version:`: read by what the values are, it passes."""
+    bin_dir = _replaying_tool(tmp_path, (R610 / "nvidia-smi.txt").read_text(encoding="utf-8"), "")
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, only_sections=["nvidia"])
+    assert [(gpu["driver_version"], gpu["cuda_version"]) for gpu in facts["gpus"]] == [("610.57.04", "13.3")]
+
+
+def test_a_banner_without_cuda_asks_nvidia_smi_q_before_calling_it_unknown(tmp_path):
+    old_table = (REAL / "gtx-1050-ti-384-no-cuda" / "nvidia-smi.txt").read_text(encoding="utf-8")
+    bin_dir = _replaying_tool(tmp_path, old_table, (R610 / "nvidia-smi-q.txt").read_text(encoding="utf-8"))
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, only_sections=["nvidia"])
+    assert [gpu["cuda_version"] for gpu in facts["gpus"]] == ["13.3"]
+    assert "nvidia_smi.cuda_version" not in facts["unknown"]
+
+
+def test_no_cuda_anywhere_is_unknown_with_the_reason(tmp_path):
+    na_table = (REAL / "rtx-5070-575-cuda-na" / "nvidia-smi.txt").read_text(encoding="utf-8")
+    bin_dir = _replaying_tool(tmp_path, na_table, "Invalid combination of input arguments.")
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, only_sections=["nvidia"])
+    assert [gpu["cuda_version"] for gpu in facts["gpus"]] == [None]
+    assert "CUDA Version: N/A" in facts["unknown"]["nvidia_smi.cuda_version"]
+
+
+@pytest.mark.parametrize("body, failure", [
+    ('echo "Failed to initialize NVML: Unknown Error"; exit 255', "nvml-unknown-error"),
+    ('echo "Unable to determine the device handle for GPU0000:07:00.0: Unknown Error"; exit 15', "gpu-lost"),
+    ('echo "No devices were found"; exit 6', "no-devices"),
+    ('echo "something nobody has seen" >&2; exit 9', "driver-not-loaded"),    # by its documented exit code
+    ('echo "something nobody has seen" >&2; exit 1', None),
+])
+def test_a_live_failure_lands_in_facts_with_its_rules_id(tmp_path, body, failure):
+    bin_dir = _fake_tool(tmp_path, body)
+    facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, only_sections=["nvidia"])
+    assert facts["nvidia_smi"]["status"] == "failed"
+    assert facts["nvidia_smi"]["failure"] == failure

@@ -110,7 +110,8 @@ def test_unknown_family_reference(tmp_path, rules):
 
 # --- check.py --facts and --nvidia-smi -------------------------------------------------------
 
-NOT_NVIDIA_SMI = "not an nvidia-smi output (%s); save what nvidia-smi prints: its table or its --query-gpu CSV"
+NOT_NVIDIA_SMI = ("not an nvidia-smi output. Expected the output of nvidia-smi (its table, its --query-gpu CSV, "
+                  "nvidia-smi -q, or its error message).")
 BAD_INPUTS = [
     ("--facts", b"", "--facts {path}: not JSON: Expecting value: line 1 column 1 (char 0)"),
     ("--facts", b"\x00\xff\xfe\x80binary", "--facts {path}: not JSON: Expecting value: line 1 column 1 (char 0)"),
@@ -125,11 +126,11 @@ BAD_INPUTS = [
     ("--facts", b'{"schema": "invoke-check-facts/1", "temp": {"is_tmpfs": "yes"}}',
      "--facts {path}: facts.temp.is_tmpfs: expected true or false or null, got 'yes'"),
     ("--facts", b'{"a": ' + b"[" * 100000 + b"]" * 100000 + b"}", "--facts {path}: not JSON: maximum recursion depth"),
-    ("--nvidia-smi", b"", "--nvidia-smi {path}: " + NOT_NVIDIA_SMI % "the output is empty"),
-    ("--nvidia-smi", b"\x00\xff\xfe\x80binary",
-     "--nvidia-smi {path}: " + NOT_NVIDIA_SMI % "neither the nvidia-smi table, its CSV output nor an error message"),
-    ("--nvidia-smi", b'{"schema": "invoke-check-facts/1"}',
-     "--nvidia-smi {path}: " + NOT_NVIDIA_SMI % "neither the nvidia-smi table, its CSV output nor an error message"),
+    ("--nvidia-smi", b"", "--nvidia-smi {path}: " + NOT_NVIDIA_SMI),
+    ("--nvidia-smi", b"\x00\xff\xfe\x80binary", "--nvidia-smi {path}: " + NOT_NVIDIA_SMI),
+    ("--nvidia-smi", b'{"schema": "invoke-check-facts/1"}', "--nvidia-smi {path}: " + NOT_NVIDIA_SMI),
+    # several lines of prose are no failure message (they used to be taken for one)
+    ("--nvidia-smi", b"hello world\nthis is\nprose\n", "--nvidia-smi {path}: " + NOT_NVIDIA_SMI),
 ]
 
 

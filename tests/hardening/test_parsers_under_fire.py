@@ -19,10 +19,11 @@ from checks.parsers.nvidia_smi import QUERY_FIELDS, parse_nvidia_smi
 from checks.parsers.rocm_smi import parse_driver_json, parse_product_json, parse_vram_json
 from checks.units import MAX_BYTES
 
+from .adversarial import STRUCTURED, adversarial_text, text_parsers
 from .conftest import count, fuzz
 from .inputs import ALL, FAITHFUL, HOSTILE, SHUFFLING, corpus_files, real_outputs, ten_megabytes
 
-FORMATS = ("table", "csv", "failure", "unrecognized")
+FORMATS = ("table", "csv", "query", "failure", "unrecognized")
 
 NVIDIA_TABLES = sorted((name, text) for name, text in corpus_files("*/nvidia-smi.txt").items()
                        if parse_nvidia_smi(text)["format"] != "failure") + [
@@ -113,12 +114,24 @@ WITH_UNITS = [(name, text) for name, text in NVIDIA_TABLES + NVIDIA_CSVS if "MiB
 
 
 @pytest.mark.parametrize("name, text", WITH_UNITS, ids=ids(WITH_UNITS))
-@pytest.mark.parametrize("unit", ["GiB", "MB", "KiB", "GB"])
+@pytest.mark.parametrize("unit", ["GiB", "KiB", "GB"])
 def test_nvidia_smi_memory_in_another_unit_is_not_read_as_mib(name, text, unit):
     count("nvidia-smi units changed")
     result = parse_nvidia_smi(text.replace("MiB", unit))
     assert_well_formed(result)
     assert all(gpu["vram_bytes"] is None for gpu in result["gpus"]), result["gpus"]
+
+
+TABLES_WITH_UNITS = [(name, text) for name, text in NVIDIA_TABLES if "MiB" in text]
+
+
+@pytest.mark.parametrize("name, text", TABLES_WITH_UNITS, ids=ids(TABLES_WITH_UNITS))
+def test_nvidia_smi_table_memory_in_mb_is_read_as_the_mib_old_drivers_meant(name, text):
+    """Drivers before R340 printed `6143MB` for 6143 MiB: a table in MB gives the same figures."""
+    count("nvidia-smi units changed")
+    original = parse_nvidia_smi(text)
+    result = parse_nvidia_smi(text.replace("MiB", "MB"))
+    assert [gpu["vram_bytes"] for gpu in result["gpus"]] == [gpu["vram_bytes"] for gpu in original["gpus"]]
 
 
 def test_nvidia_smi_csv_header_in_gib_is_not_read_as_mib():
@@ -134,6 +147,25 @@ def test_nvidia_smi_random_input(text):
     count("nvidia-smi random")
     result = parse_nvidia_smi(text)
     assert_well_formed(result)
+
+
+@fuzz
+@given(text=adversarial_text())
+def test_nvidia_smi_adversarial_shapes(text):
+    """Runs of digits, spaces, pipes and the like (the shapes that make patterns backtrack) read as nothing."""
+    count("nvidia-smi adversarial shapes")
+    result = parse_nvidia_smi(text)
+    assert_well_formed(result)
+    assert all(gpu["vram_bytes"] is None or gpu["vram_bytes"] <= MAX_BYTES for gpu in result["gpus"])
+
+
+@fuzz
+@given(text=adversarial_text())
+def test_every_parser_survives_adversarial_shapes(text):
+    count("every parser, adversarial shapes")
+    for name, parser in text_parsers():
+        if name not in STRUCTURED:
+            parser(text)
 
 
 @fuzz

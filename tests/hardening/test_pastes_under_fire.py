@@ -126,11 +126,11 @@ def test_paste_box_with_corpus_outputs(name, text):
     ("   \n", "the box is empty."),
     ("{\"schema\": ", "this starts like JSON but is not valid JSON"),
     ("{\"a\": " + "[" * 100000 + "]" * 100000 + "}", "this starts like JSON but is not valid JSON"),
-    ("[1, 2]", "this is neither."),
-    ("{\"schema\": \"invoke-check-facts/9\"}", "this JSON is neither (expected a facts object"),
+    ("[1, 2]", "this is none of them."),
+    ("{\"schema\": \"invoke-check-facts/9\"}", "this JSON is not one (expected a facts object"),
     ("{\"schema\": \"invoke-check-facts/1\", \"ram\": {\"total_bytes\": \"lots\"}}",
      "facts.ram.total_bytes: expected a whole number of bytes or null, got 'lots'"),
-    ("\x00\x01\x02\xff garbage", "this is neither."),
+    ("\x00\x01\x02\xff garbage", "this is none of them."),
 ])
 def test_paste_box_refusals_say_why(text, message):
     count("paste box (bad pastes)")

@@ -3,8 +3,9 @@
     python tests/node/prepare_inputs.py OUT_DIR
 
 writes OUT_DIR/check.py and OUT_DIR/cases.json: every machine of the fixture
-corpus (facts), every real nvidia-smi output (paste mode) and a few browser
-descriptions, each with the report CPython gives for it.
+corpus (facts), every real nvidia-smi output (paste mode: tests/fixtures/real-outputs
+and, where present, the shared held-out ones), two refused pastes and a few
+browser descriptions, each with the report CPython gives for it.
 """
 import json
 import sys
@@ -44,6 +45,15 @@ def cases():
         facts = facts_for_case(name, rules)
         found.append({"name": "corpus/" + name, "kind": "facts", "input": facts,
                       "expected": answer(evaluate(facts, rules, SITE))})
+    from tests.real_outputs import cases as real_cases, read
+    for name, path, _ in real_cases():
+        text = read(path)
+        result = run_paste(text, SITE)
+        found.append({"name": "fixtures/real-outputs/" + name, "kind": "paste", "input": text,
+                      "expected": answer(result["report"]), "error": result["error"]})
+    for text in ("hello world\nthis is\nprose\n", "|" + "1" * 20000):
+        result = run_paste(text, SITE)
+        found.append({"name": "refused", "kind": "paste", "input": text, "expected": None, "error": result["error"]})
     if (REAL_OUTPUTS / "MANIFEST.json").is_file():
         for path in sorted(REAL_OUTPUTS.glob("*.txt")):
             text = path.read_text(encoding="utf-8")

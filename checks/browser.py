@@ -17,7 +17,9 @@ from .evaluate import evaluate
 from .evaluate.context import CANT_TELL_FROM_BROWSER as CANT_TELL
 from .facts import clean_facts, new_facts, new_gpu
 from .parsers.gpu_strings import gpu_from_browser
+from .parsers.macos import looks_like_system_profiler
 from .parsers.nvidia_smi import parse_nvidia_smi
+from .parsers.rocm_smi import looks_like_rocm_smi
 from .render.html import render_error, render_report
 from .saved import facts_from_saved
 from .site_links import script_command
@@ -36,8 +38,8 @@ _BROWSER_BLIND = {
     "os.release": "%s: browsers hide the exact OS version." % CANT_TELL,
 }
 
-_PASTE_EXPECTED = ("Paste the output of nvidia-smi (its table, or its --query-gpu CSV), "
-                   "or the JSON that check.py --json prints")
+_PASTE_EXPECTED = ("Paste the output of nvidia-smi (its table, or its --query-gpu CSV), of rocm-smi, "
+                   "of system_profiler SPHardwareDataType SPDisplaysDataType, or the JSON that check.py --json prints")
 
 
 def facts_from_browser(info):
@@ -111,7 +113,7 @@ def run_browser_check(info_json, site_url):
 
 
 def run_paste(text, site_url):
-    """Evaluate pasted text: check.py's --json report or facts, or nvidia-smi output."""
+    """Evaluate pasted text: check.py's --json report or facts, or an nvidia-smi, rocm-smi or system_profiler output."""
     text = text if isinstance(text, str) else ""
     if not text.strip():
         return _refused("%s: the box is empty." % _PASTE_EXPECTED, site_url)
@@ -124,10 +126,19 @@ def run_paste(text, site_url):
         try:
             facts = facts_from_saved(obj)
         except ValueError as exc:
+            if isinstance(obj, dict) and obj.get("schema") is None and looks_like_rocm_smi(text):
+                return _evaluated(facts_from_rocm_smi(text), site_url)     # rocm-smi --json
             return _refused("%s: this JSON is neither (%s)." % (_PASTE_EXPECTED, exc), site_url)
         return _evaluated(facts, site_url)
     parsed = parse_nvidia_smi(text)
-    if parsed["gpus"] or parsed["format"] == "failure":
+    if parsed["gpus"]:
+        return _evaluated(facts_from_nvidia_smi(text), site_url)
+    # Recognised by their own signs before anything is taken for an nvidia-smi failure message.
+    if looks_like_rocm_smi(text):
+        return _evaluated(facts_from_rocm_smi(text), site_url)
+    if looks_like_system_profiler(text):
+        return _evaluated(facts_from_system_profiler(text), site_url)
+    if parsed["format"] == "failure":
         return _evaluated(facts_from_nvidia_smi(text), site_url)
     return _refused("%s; this is neither." % _PASTE_EXPECTED, site_url)
 
@@ -138,6 +149,18 @@ def facts_from_nvidia_smi(text):
     facts = new_facts("nvidia-smi")
     probe_nvidia(facts, None, text)
     return clean_facts(facts)
+
+
+def facts_from_rocm_smi(text):
+    """Facts for a machine known only by its rocm-smi output, read as check.py --rocm-smi reads it."""
+    from .probes.amd import facts_from_rocm_smi as from_text
+    return from_text(text)
+
+
+def facts_from_system_profiler(text):
+    """Facts for a Mac known only by its system_profiler output, read as check.py --system-profiler reads it."""
+    from .probes.apple import facts_from_system_profiler as from_text
+    return from_text(text)
 
 
 def _evaluated(facts, site_url):

@@ -35,6 +35,8 @@ _MODEL_IDENTIFIER = re.compile(r"^(?:Mac|MacBook|MacBookAir|MacBookPro|Macmini|M
 _VENDOR_IDS = {"0x106b": "apple", "0x1002": "amd", "0x8086": "intel", "0x10de": "nvidia"}
 _VENDOR_WORDS = (("apple", "apple"), ("amd", "amd"), ("ati", "amd"), ("radeon", "amd"), ("intel", "intel"),
                  ("nvidia", "nvidia"), ("geforce", "nvidia"))
+_DISPLAY_KEYS = ("Graphics/Displays", "Type", "Bus", "Vendor", "Device ID", "Revision ID", "Metal", "Metal Support",
+                 "Metal Family", "Total Number of Cores", "PCIe Lane Width")
 _HARDWARE_KEYS = ("Model Name", "Model Identifier", "Model Number", "Chip", "Processor Name", "Processor Speed",
                   "Total Number of Cores", "Memory", "System Firmware Version", "Boot ROM Version",
                   "OS Loader Version", "Serial Number (system)", "Hardware UUID", "Provisioning UDID",
@@ -153,11 +155,14 @@ def _system_profiler(text):
     keys = set(key for _, key, _ in lines)
     gpus = parse_displays(text)
     hardware = parse_hardware(text)
-    shows_displays = bool(gpus) or ("Chipset Model" in keys)
-    hardware_keys = keys.intersection(_HARDWARE_KEYS)
+    # Positive signs only: a GPU's "Chipset Model" with its other keys; a Mac model
+    # identifier, or a chip or processor with a memory size.
+    shows_displays = bool(gpus) and bool(
+        keys.intersection(_DISPLAY_KEYS) or any(key.startswith("VRAM") for key in keys))
+    memory = hardware["memory_bytes"] is not None
     shows_hardware = bool(hardware["model_identifier"]) or (
-        (hardware["chip"] is not None or hardware["processor"] is not None) and "Memory" in keys) or (
-        len(hardware_keys) >= 4 and ("Memory" in keys or "Chip" in keys or "Processor Name" in keys))
+        memory and ((hardware["chip"] or "").startswith("Apple ") or hardware["processor"] is not None)) or (
+        memory and len(keys.intersection(_HARDWARE_KEYS)) >= 4)
     if not shows_displays and not shows_hardware:
         return {"format": "unrecognized", "gpus": [], "hardware": hardware, "apple_silicon": None,
                 "reason": "no 'Chipset Model:' (SPDisplaysDataType) or Hardware Overview "

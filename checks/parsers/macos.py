@@ -68,7 +68,7 @@ def _key_lines(text):
     return found
 
 
-def parse_displays(text):
+def parse_displays(text, _lines=None):
     """`system_profiler SPDisplaysDataType` -> [{"name", "cores", "vram_bytes", "vendor"}].
 
     vendor is the Vendor line as printed ("AMD", "Intel"); see `gpu_vendor` for
@@ -77,7 +77,7 @@ def parse_displays(text):
     gpus = []
     current = None
     in_displays = False
-    for _, key, value in _key_lines(text):
+    for _, key, value in _key_lines(text) if _lines is None else _lines:
         if key == "Chipset Model":
             current = {"name": value or None, "cores": None, "vram_bytes": None, "vendor": None,
                        "vendor_id": None}
@@ -110,7 +110,7 @@ def gpu_vendor(gpu):
     return "other"
 
 
-def parse_hardware(text):
+def parse_hardware(text, _lines=None):
     """`system_profiler SPHardwareDataType` -> {"chip", "processor", "memory_bytes", "model_identifier"}.
 
     chip is Apple Silicon's "Chip:" line ("Apple M3"); Intel Macs print a
@@ -118,7 +118,7 @@ def parse_hardware(text):
     units macOS means ("16 GB" is 16 GiB, what hw.memsize reports).
     """
     found = {"chip": None, "processor": None, "memory_bytes": None, "model_identifier": None}
-    for _, key, value in _key_lines(text):
+    for _, key, value in _key_lines(text) if _lines is None else _lines:
         if key == "Chip" and value:
             found["chip"] = value
         elif key == "Processor Name" and value:
@@ -153,8 +153,8 @@ def _system_profiler(text):
         text = text.decode("utf-8", "replace")
     lines = _key_lines(text)
     keys = set(key for _, key, _ in lines)
-    gpus = parse_displays(text)
-    hardware = parse_hardware(text)
+    gpus = parse_displays(text, lines)
+    hardware = parse_hardware(text, lines)
     # Positive signs only: a GPU's "Chipset Model" with its other keys; a Mac model
     # identifier, or a chip or processor with a memory size.
     shows_displays = bool(gpus) and bool(

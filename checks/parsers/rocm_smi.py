@@ -199,7 +199,14 @@ class _Reader(object):
             if value and value.upper() != "N/A" and not _HEX_ID.match(value):
                 card["name"] = value
                 break
-        for key in _ID_KEYS:
+        # ROCm 4.x put the PCI device id in "Card series" (its "Card model" is then
+        # another id); ROCm 6.x names the card there and puts the device id in
+        # "Card model". So a hex "Card model" is the device id only beside a named series.
+        series = parts.get("card series")
+        keys = list(_ID_KEYS)
+        if not (series and not _HEX_ID.match(series) and series.upper() != "N/A"):
+            keys.remove("card model")
+        for key in keys:
             value = parts.get(key)
             if value and _HEX_ID.match(value):
                 card["device_id"] = value.lower() if value.lower().startswith("0x") else "0x" + value.lower()

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -98,6 +99,21 @@ def test_pasted_nvidia_smi_outputs_give_the_scripts_findings(check_page, real_ou
         shown = [item for item in check_page.paste(path.read_text(encoding="utf-8")) if item["id"] in NVIDIA_SMI_RULES]
         assert shown == expected, name
         assert check_page.models() == [[model["name"], model["status"]] for model in script["models"]], name
+
+
+REPO_REAL_OUTPUTS = Path(__file__).resolve().parent.parent / "fixtures" / "real-outputs"
+
+
+def test_pasted_rocm_smi_and_system_profiler_outputs_give_the_scripts_findings(check_page, built_site):
+    cases = sorted(REPO_REAL_OUTPUTS.iterdir())
+    assert len(cases) >= 21
+    for folder in cases:
+        kind = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["kind"]
+        path = folder / "output.txt"
+        script = run_script(built_site, "--" + kind, str(path))
+        expected = [dict((key, item[key]) for key in ("id", "status", "detail")) for item in script["findings"]]
+        assert check_page.paste(path.read_text(encoding="utf-8")) == expected, folder.name
+        assert check_page.models() == [[model["name"], model["status"]] for model in script["models"]], folder.name
 
 
 def test_a_pasted_json_report_gives_the_same_findings(check_page, built_site):

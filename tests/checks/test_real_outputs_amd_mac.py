@@ -217,3 +217,10 @@ def test_rocm_6_concise_table_with_names_under_rows():
             "=========================================================================================\n")
     (card,) = parse_rocm_smi(text)["cards"]
     assert card["name"] == "AMD Instinct MI300X" and card["name_truncated"] is False and card["vram_bytes"] is None
+
+
+def test_reports_from_tool_outputs_validate_against_the_published_schema(project_root):
+    import jsonschema
+    schema = json.loads((project_root / "docs" / "reference" / "report.schema.json").read_text(encoding="utf-8"))
+    for name, text, _ in (ROCM[0], MAC[0], MAC[-1]):
+        jsonschema.Draft202012Validator(schema).validate(run_paste(text, SITE)["report"])

@@ -130,6 +130,7 @@ def facts_from_rocm_smi(text):
             name = "AMD GPU %d" % card["card"]
         gpu = new_gpu("amd", name, "rocm-smi")
         gpu["name_truncated"] = bool(card["name_truncated"])
+        gpu["name_exact"] = bool(card["name"]) and not card["name_truncated"]   # not a stand-in name
         gpu["vram_bytes"] = card["vram_bytes"]
         gpu["driver_version"] = parsed["driver_version"]
         facts["gpus"].append(gpu)

@@ -119,6 +119,8 @@ def test_rocm_smi_facts(name, text, expected):
     assert facts["os"]["system"] == "Linux" and facts["rocm_smi"]["status"] == "ok"
     assert [gpu["vram_bytes"] for gpu in facts["gpus"]] == [card["vram_bytes"] for card in expected["cards"]]
     assert all(gpu["vendor"] == "amd" for gpu in facts["gpus"])
+    # A card the output does not name gets a stand-in name, marked as not the exact model.
+    assert [gpu["name_exact"] for gpu in facts["gpus"]] == [card["name"] is not None for card in expected["cards"]]
     # No rocm-smi output shows the ROCm version: never "runs but shows no ... versions".
     assert findings["driver.amd"]["status"] == "unknown"
     assert "cat /opt/rocm/.info/version" in findings["driver.amd"]["detail"] or not facts["gpus"]

@@ -32,6 +32,7 @@ def parse_sw_vers(text):
 _SIZE = re.compile(r"^([0-9]{1,12})\s*(MB|GB)\b")
 _SIZE_UNITS = {"MB": 2 ** 20, "GB": 2 ** 30}
 _MODEL_IDENTIFIER = re.compile(r"^(?:Mac|MacBook|MacBookAir|MacBookPro|Macmini|MacPro|iMac|iMacPro|Xserve)\d{1,3},\d{1,3}$")
+_VENDOR_ID = re.compile(r"\((0x[0-9a-fA-F]{4})\)$")
 _VENDOR_IDS = {"0x106b": "apple", "0x1002": "amd", "0x8086": "intel", "0x10de": "nvidia"}
 _VENDOR_WORDS = (("apple", "apple"), ("amd", "amd"), ("ati", "amd"), ("radeon", "amd"), ("intel", "intel"),
                  ("nvidia", "nvidia"), ("geforce", "nvidia"))
@@ -57,6 +58,8 @@ def _key_lines(text):
     complete = text.endswith(("\n", "\r"))
     found = []
     for number, line in enumerate(lines):
+        if len(line) > 1000:           # system_profiler's lines are short: a longer one is not its
+            continue
         key, sep, value = line.strip().partition(":")
         if not sep or not key or len(key) > 60:
             continue
@@ -90,9 +93,9 @@ def parse_displays(text, _lines=None):
         elif key == "Total Number of Cores":
             current["cores"] = whole_number(value)
         elif key == "Vendor":
-            match = re.match(r"^(.*?)\s*\((0x[0-9a-fA-F]{4})\)$", value)
-            current["vendor"] = (match.group(1) if match else value) or None
-            current["vendor_id"] = match.group(2).lower() if match else None
+            match = _VENDOR_ID.search(value)
+            current["vendor"] = (value[:match.start()].strip() if match else value) or None
+            current["vendor_id"] = match.group(1).lower() if match else None
         elif key.startswith("VRAM"):
             current["vram_bytes"] = _size(value)
     return [gpu for gpu in gpus if gpu["name"]]

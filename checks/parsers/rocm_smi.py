@@ -25,10 +25,11 @@ from ..units import plausible_bytes, whole_number
 MAX_JSON_DOCUMENTS = 20
 
 _BANNER = re.compile(r"ROCm System Management Interface|End of ROCm SMI Log", re.IGNORECASE)
-_PREFIXED = re.compile(r"^\s*(?:ERROR:\s*|WARNING:\s*)?GPU\[(\d{1,4})\][ \t]*:[ \t]*(.*?)\s*$")
-_DRIVER_LINE = re.compile(r"^\s*Driver version\s*:\s*(\S.*?)\s*$", re.IGNORECASE)
-_RULE = re.compile(r"^\s*=+[^=]*=*\s*$")
-_CONCISE_HEADER = re.compile(r"^\s*(GPU|Device)\s+.*\bTemp\b.*\b(SCLK|AvgPwr|Power)\b", re.IGNORECASE)
+# Every pattern is anchored and free of nested or adjacent open-ended repeats: linear on any line.
+_PREFIXED = re.compile(r"^\s*(?:ERROR:\s*|WARNING:\s*)?GPU\[(\d{1,4})\][ \t]*:(.*)$")
+_DRIVER_LINE = re.compile(r"^\s*Driver version\s*:(.*)$", re.IGNORECASE)
+# Real lines are short; a longer one is not read (and cannot make a pattern slow).
+MAX_LINE = 4096
 _CONCISE_ROW = re.compile(r"^\s*(\d{1,4})\s+\S")
 _CSV_CARD = re.compile(r"^card(\d{1,4})$")
 _JSON_CARD = re.compile(r"^card(\d{1,4})$")
@@ -115,7 +116,7 @@ def _result(fmt, cards, driver_version, message, reason):
 
 
 def _failure_message(text, match):
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not _RULE.match(line)]
+    lines = [line.strip()[:300] for line in text.splitlines() if line.strip() and not _is_rule(line)]
     for line in lines:
         if match.group(0) in line:
             return line[:300]
@@ -252,6 +253,8 @@ class _Reader(object):
     def read_csv(self, lines, complete=True):
         header = None
         for number, line in enumerate(lines):
+            if len(line) > MAX_LINE:
+                continue
             last_cell_cut = not complete and number == len(lines) - 1
             cells = line.strip().split(",")
             if cells and cells[0] == "device" and len(cells) > 1:
@@ -286,24 +289,26 @@ class _Reader(object):
         name_column = False
         last_row = None
         for line in lines:
+            if len(line) > MAX_LINE:
+                continue
             prefixed = _PREFIXED.match(line)
             if prefixed:
                 table = None
-                key, sep, value = prefixed.group(2).partition(":")
+                key, sep, value = prefixed.group(2).strip().partition(":")
                 if sep and self.put(int(prefixed.group(1)), key, value):
                     self.kinds.add(_kind_of(normalise_key(key)))
                 continue
             driver = _DRIVER_LINE.match(line)
-            if driver:
-                self.put_driver(driver.group(1))
+            if driver and driver.group(1).strip():
+                self.put_driver(driver.group(1).strip())
                 self.kinds.add("driver")
                 continue
-            if _CONCISE_HEADER.match(line):
+            if _concise_header(line):
                 table, name_column, last_row = "header", False, None
                 continue
             if table is None:
                 continue
-            if _RULE.match(line):
+            if _is_rule(line):
                 if table == "rows":
                     table = None
                 else:
@@ -323,6 +328,19 @@ class _Reader(object):
                 self.cards[last_row].setdefault("_short_name", line.strip())
             elif not line.strip():
                 table = None
+
+
+def _is_rule(line):
+    """A banner rule: "=====", or a title between runs of "="."""
+    stripped = line.strip()
+    return len(stripped) > 2 and stripped.startswith("=") and stripped.endswith("=")
+
+
+def _concise_header(line):
+    """The concise table's column header: GPU (or Device) first, a Temp column and a clock or power one."""
+    words = [word.lower() for word in line.split()]
+    return bool(words) and words[0] in ("gpu", "device") and "temp" in words and bool(
+        set(words).intersection(("sclk", "avgpwr", "power")))
 
 
 def _kind_of(key):

@@ -154,3 +154,22 @@ def test_many_json_starts_are_not_tried_forever():
     count("rocm-smi 10 MB")
     result = parse_rocm_smi("{\n" * 500000)
     assert result["format"] == "unrecognized" and result["reason"].startswith("not valid JSON")
+
+
+@pytest.mark.parametrize("line", [
+    "GPU[0]\t\t: Card series: a" + " " * 200000 + "b",
+    "Driver version: a" + " " * 200000 + "b",
+    "=" + " " * 200000 + "x=",
+    "GPU " + "Temp " * 50000,
+    "device," + "Card Series," * 20000,
+    "Chipset Model: x\nVendor: a" + " " * 200000 + "b",
+    "Memory: " + "1" * 200000 + " GB",
+])
+def test_long_hostile_lines_are_not_read(line):
+    """Lines far longer than any real one: patterns stay linear, and nothing is read from them."""
+    count("rocm-smi / system_profiler long lines")
+    rocm = parse_rocm_smi(line + "\n")
+    mac = parse_system_profiler(line + "\n")
+    assert all(card["name"] is None and card["vram_bytes"] is None for card in rocm["cards"])
+    assert rocm["driver_version"] is None
+    assert mac["hardware"]["memory_bytes"] is None

@@ -100,7 +100,7 @@ def facts_from_rocm_smi(text):
 
     What the output cannot tell is unknown, with the command that would tell.
     """
-    from ..facts import new_facts
+    from ..facts import clean_facts, new_facts
     from ..parsers.rocm_smi import parse_rocm_smi
 
     facts = new_facts("rocm-smi")
@@ -114,7 +114,7 @@ def facts_from_rocm_smi(text):
         section["status"] = "failed"
         section["message"] = short_message(parsed["message"])
         facts["gpu_hardware"]["amd"] = True      # rocm-smi was run for an AMD GPU whose driver does not answer
-        return facts
+        return clean_facts(facts)
     section["status"] = "ok"
     section["driver_version"] = parsed["driver_version"]
     if parsed["driver_version"] is None:
@@ -142,4 +142,4 @@ def facts_from_rocm_smi(text):
     else:
         unknown["gpus"] = ("This rocm-smi output lists no GPU: run rocm-smi --showproductname "
                            "--showmeminfo vram.")
-    return facts
+    return clean_facts(facts)       # names come from pasted text: no control or bidi characters pass

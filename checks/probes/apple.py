@@ -24,7 +24,7 @@ def facts_from_system_profiler(text):
     memory too: it is unified); SPDisplaysDataType the GPUs and, on Intel Macs,
     their VRAM. What the output cannot tell is unknown, with the command that would.
     """
-    from ..facts import new_facts
+    from ..facts import clean_facts, new_facts
     from ..parsers.macos import gpu_vendor, parse_system_profiler
 
     facts = new_facts("system-profiler")
@@ -61,4 +61,4 @@ def facts_from_system_profiler(text):
         why = "This system_profiler output does not list the GPUs: run system_profiler SPDisplaysDataType."
         unknown["gpus"] = unknown["gpu_hardware.nvidia"] = unknown["gpu_hardware.amd"] = why
         unknown["nvidia_smi.status"] = why
-    return facts
+    return clean_facts(facts)       # names come from pasted text: no control or bidi characters pass

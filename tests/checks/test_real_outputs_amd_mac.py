@@ -226,3 +226,12 @@ def test_reports_from_tool_outputs_validate_against_the_published_schema(project
     schema = json.loads((project_root / "docs" / "reference" / "report.schema.json").read_text(encoding="utf-8"))
     for name, text, _ in (ROCM[0], MAC[0], MAC[-1]):
         jsonschema.Draft202012Validator(schema).validate(run_paste(text, SITE)["report"])
+
+
+def test_names_from_a_paste_lose_control_and_bidi_characters():
+    rocm = run_paste("device,Card Series,VRAM Total Memory (B)\ncard0,Radeon\u202e RX\x1b[2J 7900,21458059264\n", SITE)
+    mac = run_paste("Chipset Model: Radeon\u202e Pro\nVendor: AMD (0x1002)\nVRAM (Total): 8 GB\n", SITE)
+    for report in (rocm["report"], mac["report"]):
+        name = report["facts"]["gpus"][0]["name"]
+        assert "\u202e" not in name and "\x1b" not in name
+        assert report["facts"]["sanitized"]

@@ -141,7 +141,7 @@ def test_system_profiler_facts(name, text, expected):
         assert "system_profiler SPHardwareDataType" in findings["ram.total"]["detail"]
     if expected["apple_silicon"]:
         (gpu,) = facts["gpus"]
-        assert gpu["vendor"] == "apple" and gpu["name"] == expected["chip"] and gpu["vram_is_estimate"]
+        assert gpu["vendor"] == "apple" and gpu["name"] == expected["chip"] and gpu["vram_bytes"] is None
     if not expected["gpus"]:
         assert findings["gpu.dedicated"]["status"] == "unknown"
         assert "system_profiler SPDisplaysDataType" in findings["gpu.dedicated"]["detail"]

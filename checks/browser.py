@@ -108,7 +108,7 @@ def run_browser_check(info_json, site_url):
 
 
 def run_paste(text, site_url):
-    """Evaluate pasted text: check.py's --json report or facts, or an nvidia-smi output.
+    """Evaluate pasted text: check.py's --json report or facts, or an nvidia-smi, rocm-smi or system_profiler output.
 
     What the text is, is decided by recognising it (parsers/recognize.py);
     anything not recognised is refused with one sentence, and gets no verdict.
@@ -127,6 +127,10 @@ def run_paste(text, site_url):
         except ValueError as exc:
             return _refused("%s; this JSON is not one (%s)." % (expected(), exc), site_url)
         return _evaluated(facts, site_url)
+    if kind == "rocm-smi":
+        return _evaluated(clean_facts(facts_from_rocm_smi(text)), site_url)
+    if kind == "system-profiler":
+        return _evaluated(clean_facts(facts_from_system_profiler(text)), site_url)
     if kind == "nvidia-smi":
         return _evaluated(facts_from_nvidia_smi(text), site_url)
     return _refused("%s; this is none of them." % expected(), site_url)
@@ -141,6 +145,18 @@ def facts_from_nvidia_smi(text):
         facts["unknown"]["gpus"] = ("The pasted nvidia-smi output lists no GPU, so which GPUs this machine has "
                                     "can't be told from it: run the script for the full check.")
     return clean_facts(facts)
+
+
+def facts_from_rocm_smi(text):
+    """Facts for a machine known only by its rocm-smi output, read as check.py --rocm-smi reads it."""
+    from .probes.amd import facts_from_rocm_smi as from_text
+    return from_text(text)
+
+
+def facts_from_system_profiler(text):
+    """Facts for a Mac known only by its system_profiler output, read as check.py --system-profiler reads it."""
+    from .probes.apple import facts_from_system_profiler as from_text
+    return from_text(text)
 
 
 def _evaluated(facts, site_url):

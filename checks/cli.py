@@ -49,6 +49,14 @@ def build_parser(prog=PROG):
                         help="use a saved nvidia-smi output (its table, its --query-gpu CSV, "
                              "nvidia-smi -q, or the error it printed) instead of running nvidia-smi; "
                              "the rest of this machine is still probed ('-' reads standard input)")
+    parser.add_argument("--rocm-smi", metavar="FILE", dest="rocm_smi",
+                        help="judge the machine a saved rocm-smi output describes, from that output alone: "
+                             "the concise table, --showproductname, --showmeminfo vram, --showdriverversion, "
+                             "plain, --csv or --json, several in one file ('-' reads standard input)")
+    parser.add_argument("--system-profiler", metavar="FILE", dest="system_profiler",
+                        help="judge the Mac a saved system_profiler SPHardwareDataType and/or SPDisplaysDataType "
+                             "output describes (as printed, or copied from System Information), from that "
+                             "output alone ('-' reads standard input)")
     parser.add_argument("--only", metavar="IDS",
                         help="run only these checks: comma-separated ids, as --list-checks shows them")
     parser.add_argument("--list-checks", action="store_true",
@@ -136,6 +144,11 @@ def run(argv):
         raise UsageError("--nvidia-smi applies to a probe of this machine, not to saved --facts")
     if args.facts == "-" and args.nvidia_smi == "-":
         raise UsageError("only one input can be read from standard input")
+    given = [option for option, value in (("--facts", args.facts), ("--nvidia-smi", args.nvidia_smi),
+                                          ("--rocm-smi", args.rocm_smi), ("--system-profiler", args.system_profiler))
+             if value]
+    if len(given) > 1 and ("--rocm-smi" in given or "--system-profiler" in given):
+        raise UsageError("%s describe one machine each: give one of them" % " and ".join(given))
 
     from .evaluate import CHECKS, checked_rules, evaluate, sections_for
     rules, site_url = load_rules()
@@ -151,6 +164,10 @@ def run(argv):
 
     if args.facts:
         facts = saved_facts(args.facts)
+    elif args.rocm_smi:
+        facts = tool_output_facts(args.rocm_smi, "--rocm-smi")
+    elif args.system_profiler:
+        facts = tool_output_facts(args.system_profiler, "--system-profiler")
     else:
         nvidia_smi_text = read_nvidia_smi(args.nvidia_smi) if args.nvidia_smi else None
         facts = gather_facts(install_dir=args.install_dir, nvidia_smi_text=nvidia_smi_text,
@@ -212,6 +229,22 @@ def read_nvidia_smi(path):
     if recognize(text, kinds=("nvidia-smi",)) is None:
         raise UsageError("--nvidia-smi %s: not an nvidia-smi output. %s." % (path, expected(kinds=("nvidia-smi",))))
     return text
+
+
+def tool_output_facts(path, option):
+    """Facts of the machine a saved rocm-smi or system_profiler output describes; other text is refused."""
+    from .parsers.recognize import expected, recognize
+    text = read_text(path, option)
+    kind = option[2:]      # "--rocm-smi" -> "rocm-smi"
+    if recognize(text, kinds=(kind,)) is None:
+        raise UsageError("%s %s: not a %s output. %s." % (option, path, kind.replace("-", "_")
+                                                          if kind == "system-profiler" else kind,
+                                                          expected(kinds=(kind,))))
+    if kind == "rocm-smi":
+        from .probes.amd import facts_from_rocm_smi
+        return facts_from_rocm_smi(text)
+    from .probes.apple import facts_from_system_profiler
+    return facts_from_system_profiler(text)
 
 
 def saved_facts(path):

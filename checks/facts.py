@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at 
     from .contracts import Facts, Gpu
 
 FACTS_SCHEMA = "invoke-check-facts/1"
-ORIGINS = ("probe", "browser", "file", "nvidia-smi")
+ORIGINS = ("probe", "browser", "file", "nvidia-smi", "rocm-smi", "system-profiler")
 
 # The kinds of value a field holds. Every leaf may also be null (None): not measured.
 TEXT = "text"
@@ -78,13 +78,14 @@ GPU_FIELDS = _fields(
     ("rocm_version", field(TEXT, "The ROCm version rocm-smi reported.")),
     ("compute_capability", field(TEXT, "The CUDA compute capability, such as \"7.5\".")),
     ("mig", field(FLAG, "The GPU is split into MIG instances.")),
-    ("source", field(TEXT, "Where the GPU was seen: nvidia-smi, rocm-smi, sysfs, sysctl, webgl, webgpu...")),
+    ("source", field(TEXT, "Where the GPU was seen: nvidia-smi, rocm-smi, sysfs, sysctl, system_profiler, webgl, webgpu...")),
 )
 
 FIELDS = _fields(
     ("schema", field(TEXT, "The facts format: %s." % FACTS_SCHEMA, default=FACTS_SCHEMA, choices=(FACTS_SCHEMA,))),
     ("origin", field(TEXT, "What produced the facts: a probe of this machine, a browser, a saved file, "
-                           "or a pasted nvidia-smi output.", choices=ORIGINS)),
+                           "or an nvidia-smi, rocm-smi or system_profiler output alone (pasted, or given to "
+                           "check.py).", choices=ORIGINS)),
     ("os", field(OBJECT, "The operating system.", fields=_fields(
         ("system", field(TEXT, "The OS as Python names it: Linux, Darwin (macOS) or Windows.")),
         ("release", field(TEXT, "The OS release: the kernel release on Linux, 10 or 11 on Windows.")),

@@ -6,7 +6,9 @@ names the tool that printed it ("tool"); for nvidia-smi it is
 {"tool": "nvidia-smi", "kind": "table" | "csv" | "query" | "failure",
  "driver_version", "cuda_version", "failure": <failure id> (failures),
  "gpus": [{"name", "vram_mib", "truncated"?, "mig"?}]}. Another tool's
-outputs go beside them with their own "tool" and fields.
+outputs go beside them with their own "tool" and fields; the rocm-smi and
+system_profiler folders hold one output.txt and an expected.json with its
+"kind" at the top, read by tests/checks/test_real_outputs_amd_mac.py.
 """
 import json
 from pathlib import Path
@@ -19,7 +21,10 @@ def cases(tool="nvidia-smi", kinds=None):
     """[(id "folder/file", path, expected)] of every output of one tool (None: all), optionally of some kinds only."""
     found = []
     for folder in sorted(path for path in REAL_OUTPUTS.iterdir() if (path / "expected.json").is_file()):
-        outputs = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["outputs"]
+        data = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+        if "outputs" not in data:
+            continue    # one output.txt with its "kind" (rocm-smi, system_profiler): tests/checks/test_real_outputs_amd_mac.py
+        outputs = data["outputs"]
         for name in sorted(outputs):
             expected = outputs[name]
             if (tool is None or expected.get("tool") == tool) and (kinds is None or expected["kind"] in kinds):

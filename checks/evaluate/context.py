@@ -9,7 +9,9 @@ from ..site_links import docs_url, script_command
 
 CANT_TELL_FROM_BROWSER = "Can't tell from a browser"
 BROWSER_CANNOT_TELL = "A browser can't tell this: run the script for the full check"
-PASTE_CANNOT_TELL = "A pasted nvidia-smi output doesn't say this: run the script for the full check"
+PASTE_CANNOT_TELL = "A pasted %s output doesn't say this: run the script for the full check"
+# Facts made from one tool's output alone (the paste box, or check.py given that output): origin -> tool.
+TOOL_ORIGINS = {"nvidia-smi": "nvidia-smi", "rocm-smi": "rocm-smi", "system-profiler": "system_profiler"}
 NOT_MEASURED = "Not measured: the facts do not say (%s)."
 
 
@@ -49,8 +51,8 @@ class Check(object):
 
     @property
     def from_paste(self):
-        """Facts made from a pasted nvidia-smi output alone (the page's paste box)."""
-        return self.facts.get("origin") == "nvidia-smi"
+        """Facts made from one tool's output alone (the page's paste box, or check.py given it)."""
+        return self.facts.get("origin") in TOOL_ORIGINS
 
     def unknown(self, *paths):
         """An `unknown` finding saying why the fact at one of `paths` is missing."""
@@ -71,5 +73,5 @@ class Check(object):
         if self.from_browser:
             return BROWSER_CANNOT_TELL
         if self.from_paste:
-            return PASTE_CANNOT_TELL
+            return PASTE_CANNOT_TELL % TOOL_ORIGINS[self.facts["origin"]]
         return NOT_MEASURED % paths[0] if paths else NOT_MEASURED % self.rule["id"]

@@ -1,5 +1,6 @@
 """driver.nvidia and driver.amd."""
 from .registry import rule_check
+from ..site_links import script_command
 
 
 def known_failure(check, nvidia_smi):
@@ -79,7 +80,7 @@ def check_amd(check):
     has_amd = any(gpu.get("vendor") == "amd" for gpu in check.facts.get("gpus") or []) \
         or (check.facts.get("gpu_hardware") or {}).get("amd")
     if not has_amd:
-        if check.from_browser and not check.facts.get("gpus"):
+        if not check.facts.get("gpus") and (check.from_browser or "gpus" in (check.facts.get("unknown") or {})):
             return check.unknown("gpus")
         return check.passed("No AMD GPU: not needed.")
     system = (check.facts.get("os") or {}).get("system")
@@ -95,6 +96,17 @@ def check_amd(check):
     if status == "ok":
         if rocm_smi.get("driver_version") and rocm_smi.get("rocm_version"):
             return check.passed("Driver %s, ROCm %s." % (rocm_smi["driver_version"], rocm_smi["rocm_version"]))
+        missing = [path for path in ("rocm_smi.driver_version", "rocm_smi.rocm_version")
+                   if not rocm_smi.get(path.split(".")[1])]
+        reasons = check.facts.get("unknown") or {}
+        if all(reasons.get(path) for path in missing):
+            # Not shown where this machine was looked at is not the same as not there.
+            known = ["driver %s" % rocm_smi["driver_version"]] if rocm_smi.get("driver_version") else []
+            known += ["ROCm %s" % rocm_smi["rocm_version"]] if rocm_smi.get("rocm_version") else []
+            detail = " ".join([reasons[path] for path in missing])
+            if known:
+                detail = "%s %s; %s" % (tool, " and ".join(known), detail[0].lower() + detail[1:])
+            return check.result("unknown", detail, script_command(check.site_url) if check.from_paste else None)
         return check.failed("%s runs but shows no driver and ROCm versions." % tool, fix)
     if status == "missing":
         return check.failed("An AMD GPU is installed but %s was not found: ROCm is missing." % tool, fix)

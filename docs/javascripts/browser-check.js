@@ -163,7 +163,7 @@
 
     var paste = element("div", "bc-paste");
     var label = element("label", "bc-paste-label",
-                        "Or paste the output of nvidia-smi, or the JSON that check.py --json prints:");
+                        "Or paste the output of nvidia-smi, rocm-smi or system_profiler, or the JSON that check.py --json prints:");
     label.htmlFor = "bc-paste-text";
     var text = element("textarea", "bc-paste-text");
     text.id = "bc-paste-text";

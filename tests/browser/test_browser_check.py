@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -112,6 +113,21 @@ def test_the_real_outputs_corpus_pasted_gives_the_scripts_findings(check_page, b
     assert len(found) >= 40
     for _, path, expected in found:
         assert_paste_matches_script(check_page, built_site, path, expected.get("failure") != "not-installed")
+
+
+REPO_REAL_OUTPUTS = Path(__file__).resolve().parent.parent / "fixtures" / "real-outputs"
+
+
+def test_pasted_rocm_smi_and_system_profiler_outputs_give_the_scripts_findings(check_page, built_site):
+    cases = sorted(REPO_REAL_OUTPUTS.iterdir())
+    assert len(cases) >= 21
+    for folder in cases:
+        kind = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["kind"]
+        path = folder / "output.txt"
+        script = run_script(built_site, "--" + kind, str(path))
+        expected = [dict((key, item[key]) for key in ("id", "status", "detail")) for item in script["findings"]]
+        assert check_page.paste(path.read_text(encoding="utf-8")) == expected, folder.name
+        assert check_page.models() == [[model["name"], model["status"]] for model in script["models"]], folder.name
 
 
 def test_a_pasted_json_report_gives_the_same_findings(check_page, built_site):

@@ -57,5 +57,5 @@ def test_macos_outputs(real_outputs):
     assert parse_sysctl_flag("1\n") is True and parse_sysctl_flag("0") is False and parse_sysctl_flag("") is None
     assert parse_sw_vers("ProductName:\tmacOS\nProductVersion:\t14.5\n")["ProductVersion"] == "14.5"
     displays = parse_displays((real_outputs / "mac-01.txt").read_text(encoding="utf-8"))
-    assert displays == [{"name": "Apple M1 Pro", "cores": 16, "vram_bytes": None, "vendor": "Apple"}]
+    assert displays == [{"name": "Apple M1 Pro", "cores": 16, "vram_bytes": None, "vendor": "Apple", "vendor_id": "0x106b"}]
     assert parse_displays("Chipset Model: AMD Radeon Pro 5500M\nVRAM (Total): 8 GB\n")[0]["vram_bytes"] == 8 * 2 ** 30

@@ -3,9 +3,9 @@
     python tests/node/prepare_inputs.py OUT_DIR
 
 writes OUT_DIR/check.py and OUT_DIR/cases.json: every machine of the fixture
-corpus (facts), every real nvidia-smi output (paste mode: tests/fixtures/real-outputs
-and, where present, the shared held-out ones), two refused pastes and a few
-browser descriptions, each with the report CPython gives for it.
+corpus (facts), every real nvidia-smi, rocm-smi and system_profiler output (paste mode:
+tests/fixtures/real-outputs and, where present, the shared held-out ones), two refused pastes and a
+few browser descriptions, each with the report CPython gives for it.
 """
 import json
 import sys
@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 SITE = "https://example.test/"
 REAL_OUTPUTS = ROOT.parent / "shared" / "fixtures" / "real-outputs"
+REPO_REAL_OUTPUTS = ROOT / "tests" / "fixtures" / "real-outputs"
 BROWSERS = [
     {"userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "uaData": {"platform": "Windows", "architecture": "x86",
                                                                         "bitness": "64"},
@@ -60,6 +61,11 @@ def cases():
             result = run_paste(text, SITE)
             found.append({"name": "real-outputs/" + path.name, "kind": "paste", "input": text,
                           "expected": answer(result["report"]), "error": result["error"]})
+    for folder in sorted(REPO_REAL_OUTPUTS.iterdir()):      # published rocm-smi and system_profiler outputs
+        text = (folder / "output.txt").read_text(encoding="utf-8")
+        result = run_paste(text, SITE)
+        found.append({"name": "real-outputs/" + folder.name, "kind": "paste", "input": text,
+                      "expected": answer(result["report"]), "error": result["error"]})
     for index, info in enumerate(BROWSERS):
         found.append({"name": "browser/%d" % index, "kind": "browser", "input": info,
                       "expected": answer(run_browser_check(info, SITE)["report"])})

@@ -9,11 +9,13 @@ line in a fresh folder holding the built check.py:
 - a download to a file (`curl -fsSLO`, `Invoke-WebRequest -OutFile`) copies the built file,
   so its URL must exist in the site;
 - `sha256sum -c` / `shasum -a 256 -c` run as shown (where installed);
-- `<tool> > FILE` for a tool whose output the fixture corpus holds stands that sample in;
+- `<tool> [args] > FILE` for a tool whose output the fixture corpus (or the published
+  outputs in tests/fixtures/real-outputs) holds stands that sample in;
 - other lines are left alone.
 Exit code 0 or 1 is "runs"; anything else, or a traceback, is not. Options shown
 alone in inline code (`--json`) must be options of the script.
 """
+import json
 import os
 import re
 import shlex
@@ -140,7 +142,7 @@ def _run_line(project, segments, folder):
         code, out, err = _run(first, folder)
         return "" if code == 0 else "%s failed (exit code %s): %s" % (command, code, (out + err).strip()[:200])
     args, output = _redirect(first)
-    if output and len(args) == 1:
+    if output and args:
         sample = _corpus_sample(project, args[0])
         if sample:
             shutil.copyfile(str(sample), str(folder / output))
@@ -182,9 +184,20 @@ def _download_name(words, url):
 
 
 def _corpus_sample(project, tool):
+    """A recorded output of `tool`: from the fixture corpus, else a published one (tests/fixtures/real-outputs)."""
     corpus = project.root / "tests" / "fixtures" / "corpus"
     samples = sorted(corpus.glob("*/%s.txt" % tool)) if corpus.is_dir() else []
-    return samples[0] if samples else None
+    if samples:
+        return samples[0]
+    real = project.root / "tests" / "fixtures" / "real-outputs"
+    for expected in sorted(real.glob("*/expected.json")) if real.is_dir() else []:
+        try:
+            kind = json.loads(expected.read_text(encoding="utf-8")).get("kind")
+        except ValueError:
+            continue
+        if kind == tool.replace("_", "-"):
+            return expected.parent / "output.txt"
+    return None
 
 
 def _run(args, cwd, stdin=None):

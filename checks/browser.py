@@ -38,6 +38,8 @@ _BROWSER_BLIND = {
 
 _PASTE_EXPECTED = ("Paste the output of nvidia-smi (its table, or its --query-gpu CSV), "
                    "or the JSON that check.py --json prints")
+# A report nests 5 deep; Pyodide's stack gives out near 3,000 (before Python's recursion limit).
+MAX_JSON_DEPTH = 64
 
 
 def facts_from_browser(info):
@@ -104,8 +106,8 @@ def facts_from_browser(info):
 def run_browser_check(info_json, site_url):
     """Evaluate this browser's machine: info as JSON text (or a dict) -> result dict."""
     try:
-        info = json.loads(info_json) if isinstance(info_json, str) else info_json
-    except ValueError:
+        info = json.loads(info_json) if isinstance(info_json, str) and not _too_deep(info_json) else info_json
+    except (ValueError, RecursionError):
         info = {}
     return _evaluated(facts_from_browser(info), site_url)
 
@@ -117,6 +119,9 @@ def run_paste(text, site_url):
         return _refused("%s: the box is empty." % _PASTE_EXPECTED, site_url)
     stripped = text.strip()
     if stripped.startswith("{"):
+        if _too_deep(stripped):
+            return _refused("%s: this JSON is nested more than %d deep, which no report is."
+                            % (_PASTE_EXPECTED, MAX_JSON_DEPTH), site_url)
         try:
             obj = json.loads(stripped)
         except (ValueError, RecursionError) as exc:     # RecursionError: nested too deeply
@@ -130,6 +135,24 @@ def run_paste(text, site_url):
     if parsed["gpus"] or parsed["format"] == "failure":
         return _evaluated(facts_from_nvidia_smi(text), site_url)
     return _refused("%s; this is neither." % _PASTE_EXPECTED, site_url)
+
+
+def _too_deep(text, limit=MAX_JSON_DEPTH):
+    """Whether JSON text opens more than `limit` arrays/objects at once: checked before parsing, in one pass."""
+    depth = 0
+    for match in _JSON_STRUCTURE.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
+# Brackets, and strings (skipped whole, escapes included): a bracket inside a string is text.
+_JSON_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
 
 
 def facts_from_nvidia_smi(text):

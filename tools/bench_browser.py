@@ -259,7 +259,7 @@ def cold_and_warm_ms(browser, url):
         page = context.new_page()
         page.goto(url + CHECK_PAGE, wait_until="commit")
         page.wait_for_selector("#browser-check .bc-run")
-        cold = click_to_verdict(page)
+        cold = click_to_verdict(page)      # the click's pointer is the intent that starts the runtime
         wait_ready(page)
         warm = [click_to_verdict(page)[0] for _ in range(5)]
         return cold, statistics.median(warm)

@@ -215,9 +215,17 @@ async function start(message) {
   files.catch(() => {});
   const [{loadPyodide}, {default: createPyodideModule}] = await Promise.all([
     verifiedModule(url("loader")), verifiedModule(url("module"))]);
-  const pyodide = await loadPyodide({
-    indexURL, createPyodideModule, stdLibURL: url("stdlib"), lockFileContents: runtime.lockFile, packages: [],
-  });
+  // A file that fails its check stops the start (Pyodide may wait for ever on a wasm that never came).
+  const refused = files.then(() => new Promise(() => {}));
+  let pyodide;
+  try {
+    pyodide = await Promise.race([refused, loadPyodide({
+      indexURL, createPyodideModule, stdLibURL: url("stdlib"), lockFileContents: runtime.lockFile, packages: [],
+    })]);
+  } catch (error) {
+    await files;          // a file that failed its check says so, rather than what Pyodide made of it
+    throw error;
+  }
   await files;
   DOWNLOADS.clear();      // Pyodide has its copies
   const loadedAt = performance.now();

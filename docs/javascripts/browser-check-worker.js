@@ -58,13 +58,67 @@ lock("fetch", function fetch(input, init) {
   return expected ? verifiedResponse(request.url, expected) : realFetch(request);
 });
 
-// A runtime file is downloaded and checked once, whoever asks for it first.
-const DOWNLOADS = new Map();          // absolute URL -> promise of its checked bytes
+// A runtime file is downloaded once, whoever asks for it first. Each asker gets
+// a stream of its bytes as they arrive (so the wasm compiles while it downloads),
+// and every stream ends only once the whole file has passed its sha256 check: a
+// file that fails it never completes, so nothing is made of it.
+const DOWNLOADS = new Map();          // absolute URL -> Download
+
+function download(url) {
+  if (!DOWNLOADS.has(url)) DOWNLOADS.set(url, new Download(url, EXPECTED.get(url)));
+  return DOWNLOADS.get(url);
+}
 
 function verifiedResponse(url, expected) {
-  if (!DOWNLOADS.has(url)) DOWNLOADS.set(url, verifiedBytes(url, expected));
-  return DOWNLOADS.get(url).then((bytes) => new Response(bytes, {
+  return Promise.resolve(new Response(download(url).stream(), {
     status: 200, headers: {"Content-Type": TYPES[expected.kind] || "application/octet-stream"}}));
+}
+
+class Download {
+  constructor(url, expected) {
+    this.chunks = [];
+    this.readers = new Set();
+    this.state = "running";
+    this.error = null;
+    this.checked = checkedBytes(url, expected, (chunk) => {
+      this.chunks.push(chunk);
+      for (const reader of this.readers) reader.flush();
+    });
+    this.checked.then(() => this.settle("done", null), (error) => this.settle("failed", error));
+  }
+
+  settle(state, error) {
+    this.state = state;
+    this.error = error;
+    for (const reader of [...this.readers]) reader.end();
+  }
+
+  stream() {
+    const download = this;
+    let reader = null;
+    return new ReadableStream({
+      start(controller) {
+        let sent = 0;
+        reader = {
+          flush() {
+            while (sent < download.chunks.length) controller.enqueue(download.chunks[sent++].slice());
+          },
+          end() {
+            reader.flush();
+            download.readers.delete(reader);
+            if (download.state === "done") controller.close();
+            else controller.error(download.error);
+          },
+        };
+        download.readers.add(reader);
+        if (download.state === "running") reader.flush();
+        else reader.end();
+      },
+      cancel() {
+        download.readers.delete(reader);
+      },
+    });
+  }
 }
 
 if (RealXHR) {
@@ -112,15 +166,16 @@ function progress(force) {
 
 class IntegrityError extends Error {}
 
-async function verifiedBytes(url, expected) {
+async function checkedBytes(url, expected, onChunk) {
   const response = await realFetch(url, {credentials: "same-origin"});
-  if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+  if (!response.ok) throw new Error(url.split("/").pop() + ": HTTP " + response.status);
   const chunks = [];
   let size = 0;
   const reader = response.body.getReader();
   for (;;) {
     const {done, value} = await reader.read();
     if (done) break;
+    onChunk(value);
     chunks.push(value);
     size += value.length;
     loadedBytes += value.length;
@@ -208,7 +263,9 @@ async function start(message) {
   progress(true);
   // All at once: the wasm and the standard library download while the loader starts.
   const script = self.fetch(url("script")).then((response) => response.text());
-  const files = Promise.all([script, self.fetch(url("wasm")), self.fetch(url("stdlib"))]).then(() => {
+  let downloadedAt = 0;
+  const files = Promise.all([script, download(url("wasm")).checked, download(url("stdlib")).checked]).then(() => {
+    downloadedAt = performance.now();
     progress(true);
     stage("starting");
   });
@@ -237,7 +294,7 @@ async function start(message) {
     paste: pyodide.globals.get("run_paste"),
     answer: pyodide.globals.get("_answer"),
   };
-  post({type: "ready", ms: Math.round(performance.now() - started),
+  post({type: "ready", ms: Math.round(performance.now() - started), downloadedMs: Math.round(downloadedAt - started),
         loadPyodideMs: Math.round(loadedAt - started)});
   return api;
 }

@@ -103,7 +103,8 @@
     } else if (message.type === "ready") {
       workerState = "ready";
       workerStage = "ready";
-      window.__browserCheckTimings = {readyMs: message.ms, loadPyodideMs: message.loadPyodideMs};
+      window.__browserCheckTimings = {readyMs: message.ms, downloadedMs: message.downloadedMs,
+                                      loadPyodideMs: message.loadPyodideMs};
     } else if (message.type === "failed") {
       return fail("the Python runtime could not load (" + message.message + ")");
     } else if (message.type === "result") {

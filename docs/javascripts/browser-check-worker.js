@@ -205,8 +205,7 @@ function base64(bytes) {
 }
 
 async function verifiedModule(url) {
-  const response = await self.fetch(url);
-  const blob = new Blob([await response.arrayBuffer()], {type: "text/javascript"});
+  const blob = new Blob([await download(url).checked], {type: "text/javascript"});
   const address = URL.createObjectURL(blob);
   try {
     return await import(address);
@@ -262,7 +261,7 @@ async function start(message) {
   stage("downloading");
   progress(true);
   // All at once: the wasm and the standard library download while the loader starts.
-  const script = self.fetch(url("script")).then((response) => response.text());
+  const script = download(url("script")).checked.then((bytes) => new TextDecoder().decode(bytes));
   let downloadedAt = 0;
   const files = Promise.all([script, download(url("wasm")).checked, download(url("stdlib")).checked]).then(() => {
     downloadedAt = performance.now();

@@ -59,6 +59,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
     local_url = ""
     gzip = False          # compress what a static host compresses, when the browser asks
     served = None         # a list that gets (path, bytes sent, bytes of the file) per answered GET
+    extra_headers = {}    # {path suffix: {header: value}}: what a host configured to send them adds
     _compressed = {}
 
     extensions_map = dict(SimpleHTTPRequestHandler.extensions_map, **{
@@ -78,6 +79,13 @@ class SiteHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def end_headers(self):
+        for suffix, headers in self.extra_headers.items():
+            if self.path.split("?")[0].endswith(suffix):
+                for name, value in headers.items():
+                    self.send_header(name, value)
+        SimpleHTTPRequestHandler.end_headers(self)
 
     def _send_gzip(self, path):
         stamp = os.stat(path).st_mtime_ns
@@ -120,10 +128,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
 class SiteServer(object):
     """The built site on http://127.0.0.1:<free port>/, in a thread; use as a context manager."""
 
-    def __init__(self, site_dir, gzip=False):
+    def __init__(self, site_dir, gzip=False, extra_headers=None):
         self.served = []
         handler = type("Handler", (SiteHandler,), {"site_url": canonical_root(site_dir), "gzip": gzip,
-                                                   "served": self.served, "_compressed": {}})
+                                                   "served": self.served, "_compressed": {},
+                                                   "extra_headers": extra_headers or {}})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
         self.url = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
         handler.local_url = self.url

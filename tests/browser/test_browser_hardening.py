@@ -189,3 +189,33 @@ def test_a_changed_runtime_file_is_not_used(chromium, built_site, tmp_path, vict
             assert "is not the file this site was built with" in page.inner_text("#browser-check .bc-result")
     finally:
         context.close()
+
+
+WORKER_POLICY = "default-src 'self'; script-src 'self' blob: 'wasm-unsafe-eval'"
+
+
+def test_the_worker_runs_under_the_policy_the_docs_give_the_host(chromium, built_site, elsewhere):
+    """With the header docs/development/browser.md gives for the worker's file, the check still runs."""
+    docs = (built_site / "development" / "browser" / "index.html").read_text(encoding="utf-8")
+    assert html_text(WORKER_POLICY) in docs, "the documented header changed: update this test with it"
+    context = chromium.new_context()
+    try:
+        with SiteServer(built_site, extra_headers={"/browser-check-worker.js": {
+                "Content-Security-Policy": WORKER_POLICY}}) as server:
+            page = context.new_page()
+            page.goto(server.url + CHECK_PAGE)
+            page.hover("#browser-check .bc-run")
+            page.wait_for_selector('#browser-check[data-state="failed"], #browser-check[data-state="ready"]',
+                                   timeout=120000)
+            assert page.get_attribute("#browser-check", "data-state") == "ready", page.inner_text("#browser-check")
+            page.fill("#bc-paste-text", json.dumps(new_facts("file")))
+            page.click("#browser-check .bc-paste-run")
+            page.wait_for_selector("#browser-check .bc-verdict", timeout=60000)
+            worker(page).evaluate(ATTEMPTS, elsewhere)
+            assert _Witness.hits == []
+    finally:
+        context.close()
+
+
+def html_text(text):
+    return text.replace("'", "&#39;") if "&#39;" in text else text

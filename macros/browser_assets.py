@@ -194,8 +194,10 @@ def prepare_page(text, index_url, command, runtime, script_hashes=()):
         text = text[:match.end()] + meta + text[match.end():]
     else:
         text = text.replace("<head>", "<head>" + meta, 1)
-    attributes = ' data-script-command="%s" data-runtime="%s"' % (
-        _attribute(command), _attribute(json.dumps(runtime, sort_keys=True, separators=(",", ":"))))
+    # Braces as character references: the page's HTML holds no "{{" or "}}" that reads like template text.
+    settings = _attribute(json.dumps(runtime, sort_keys=True, separators=(",", ":")))
+    settings = settings.replace("{", "&#123;").replace("}", "&#125;")
+    attributes = ' data-script-command="%s" data-runtime="%s"' % (_attribute(command), settings)
     return WIDGET.sub(lambda found: found.group(0) + attributes, text, count=1)
 
 

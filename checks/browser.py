@@ -35,6 +35,8 @@ _BROWSER_BLIND = {
     "os.release": "%s: browsers hide the exact OS version." % CANT_TELL,
 }
 
+# A report nests 5 deep; Pyodide's stack gives out near 3,000 (before Python's recursion limit).
+MAX_JSON_DEPTH = 64
 
 
 def facts_from_browser(info):
@@ -101,8 +103,8 @@ def facts_from_browser(info):
 def run_browser_check(info_json, site_url):
     """Evaluate this browser's machine: info as JSON text (or a dict) -> result dict."""
     try:
-        info = json.loads(info_json) if isinstance(info_json, str) else info_json
-    except ValueError:
+        info = json.loads(info_json) if isinstance(info_json, str) and not _too_deep(info_json) else info_json
+    except (ValueError, RecursionError):
         info = {}
     return _evaluated(facts_from_browser(info), site_url)
 
@@ -116,6 +118,9 @@ def run_paste(text, site_url):
     text = text if isinstance(text, str) else ""
     if not text.strip():
         return _refused("%s: the box is empty." % expected(), site_url)
+    if text.lstrip()[:1] in "{[" and _too_deep(text):       # before any parser recurses into it
+        return _refused("%s; this JSON is nested more than %d deep, which no report is."
+                        % (expected(), MAX_JSON_DEPTH), site_url)
     kind = recognize(text)
     if kind == "json":
         try:
@@ -134,6 +139,24 @@ def run_paste(text, site_url):
     if kind == "nvidia-smi":
         return _evaluated(facts_from_nvidia_smi(text), site_url)
     return _refused("%s; this is none of them." % expected(), site_url)
+
+
+def _too_deep(text, limit=MAX_JSON_DEPTH):
+    """Whether JSON text opens more than `limit` arrays/objects at once: checked before parsing, in one pass."""
+    depth = 0
+    for match in _JSON_STRUCTURE.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
+# Brackets, and strings (skipped whole, escapes included): a bracket inside a string is text.
+_JSON_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
 
 
 def facts_from_nvidia_smi(text):

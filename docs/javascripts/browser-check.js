@@ -2,8 +2,10 @@
 //
 // Loaded on every page but inert where there is no #browser-check element, so
 // no other page downloads any of the Python runtime. On the check page the
-// runtime starts in a Web Worker as soon as the page is shown (also after
-// Material's instant navigation), so a click after that answers at once.
+// runtime starts in a Web Worker when the reader shows intent: the widget comes
+// into view, or gets the pointer or the focus (also after Material's instant
+// navigation). While it downloads, the status line shows the bytes so far and
+// the total, then the stage; once it is ready a click answers at once.
 // Everything is evaluated in this tab: nothing typed or detected is sent anywhere.
 (function () {
   "use strict";
@@ -13,7 +15,8 @@
   var SITE_ROOT = SCRIPT_SRC ? new URL("../", SCRIPT_SRC).href : new URL("/", location.href).href;
 
   var STAGES = {
-    downloading: "Downloading the Python runtime (once; your browser keeps it)…",
+    idle: "The check downloads its Python runtime (%total) when you use it.",
+    downloading: "Downloading the Python runtime: %loaded of %total (once; your browser keeps it)…",
     starting: "Starting Python…",
     "loading-checks": "Loading the checks…",
     ready: "Ready: the check runs in this tab, and nothing leaves it.",
@@ -22,33 +25,67 @@
 
   var worker = null;        // one per tab, kept across instant navigations
   var workerState = "idle"; // idle | loading | ready | failed
-  var workerStage = "downloading";
+  var workerStage = "idle";
+  var bytes = {loaded: 0, total: 0};
   var failure = "";
   var pending = {};         // request id -> {started, onDone}
   var nextId = 1;
   var browserInfo = null;   // a promise of what this browser says about the machine
   var view = null;          // the elements of the widget on the current page
 
+  // The reader shows intent: gather what the browser says and start the runtime, once.
+  function prepare() {
+    if (!view) return;
+    if (!browserInfo) browserInfo = gatherInfo();
+    startWorker(view.root);
+    render();
+  }
+
+  function runtimeSettings(root) {
+    try {
+      return JSON.parse(root.getAttribute("data-runtime") || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
   function startWorker(root) {
     if (worker || workerState === "failed") return;
     var reason = unsupportedReason();
     if (reason) return fail(reason);
+    var runtime = runtimeSettings(root);
+    if (!runtime) return fail("this page was built without the runtime's settings");
     try {
       worker = new Worker(SITE_ROOT + "javascripts/browser-check-worker.js", {type: "module"});
     } catch (error) {
       return fail("this browser cannot start the checker (" + error.message + ")");
     }
     workerState = "loading";
+    workerStage = "downloading";
+    bytes = {loaded: 0, total: totalBytes(runtime)};
     worker.onmessage = onWorkerMessage;
     worker.onerror = function (event) {
       fail("the checker did not start" + (event && event.message ? " (" + event.message + ")" : ""));
     };
-    worker.postMessage({
-      type: "init",
-      indexURL: new URL(root.getAttribute("data-pyodide-index") || "assets/vendor/pyodide/", SITE_ROOT).href,
-      scriptURL: SITE_ROOT + "check.py",
-      siteURL: SITE_ROOT
+    worker.postMessage({type: "init", runtime: runtime, siteURL: SITE_ROOT});
+  }
+
+  function totalBytes(runtime) {
+    var total = 0;
+    Object.keys(runtime && runtime.files || {}).forEach(function (kind) { total += runtime.files[kind].bytes || 0; });
+    return total;
+  }
+
+  // After a fatal error the interpreter may be broken: a fresh worker replaces it.
+  function restartWorker() {
+    if (worker) worker.terminate();
+    worker = null;
+    workerState = "idle";
+    Object.keys(pending).forEach(function (id) {
+      pending[id].onDone({failed: "the checker stopped and starts again: try once more"});
     });
+    pending = {};
+    if (view) startWorker(view.root);
   }
 
   function unsupportedReason() {
@@ -61,16 +98,20 @@
     var message = event.data || {};
     if (message.type === "stage") {
       if (workerState === "loading") workerStage = message.stage;   // a late stage must not undo "ready"
+    } else if (message.type === "progress") {
+      bytes = {loaded: message.loaded, total: message.total};
     } else if (message.type === "ready") {
       workerState = "ready";
       workerStage = "ready";
-      window.__browserCheckTimings = {readyMs: message.ms, loadPyodideMs: message.loadPyodideMs};
+      window.__browserCheckTimings = {readyMs: message.ms, downloadedMs: message.downloadedMs,
+                                      loadPyodideMs: message.loadPyodideMs};
     } else if (message.type === "failed") {
       return fail("the Python runtime could not load (" + message.message + ")");
     } else if (message.type === "result") {
       var request = pending[message.id];
       delete pending[message.id];
       if (request) request.onDone(message);
+      if (message.fatal) restartWorker();
     }
     render();
   }
@@ -184,6 +225,7 @@
 
     view = {root: root, run: run, status: status, text: text, pasteRun: pasteRun, result: result, busy: false};
     run.addEventListener("click", function () {
+      prepare();
       browserInfo.then(function (info) { ask({type: "check", info: info}); });
     });
     pasteRun.addEventListener("click", function () {
@@ -199,7 +241,8 @@
   }
 
   function ask(message) {
-    if (workerState === "failed") return render();
+    prepare();
+    if (workerState === "failed" || !worker) return render();
     var current = view;
     var started = performance.now();
     message.id = nextId++;
@@ -256,7 +299,27 @@
       return;
     }
     view.run.setAttribute("aria-busy", view.busy ? "true" : "false");
-    view.status.textContent = view.busy && workerState === "ready" ? STAGES.checking : STAGES[workerStage] || "";
+    var text = view.busy && workerState === "ready" ? STAGES.checking : STAGES[workerStage] || "";
+    view.status.textContent = text.replace("%loaded", megabytes(bytes.loaded)).replace("%total", megabytes(bytes.total));
+  }
+
+  function megabytes(count) {
+    return (count / 1e6).toFixed(1) + " MB";
+  }
+
+  function watchIntent(root) {
+    ["pointerenter", "focusin", "touchstart"].forEach(function (name) {
+      root.addEventListener(name, prepare, {once: true, passive: true});
+    });
+    if (typeof IntersectionObserver === "function") {
+      var observer = new IntersectionObserver(function (entries) {
+        if (entries.some(function (entry) { return entry.isIntersecting; })) {
+          observer.disconnect();
+          if (view && view.root === root) prepare();
+        }
+      });
+      observer.observe(root);
+    }
   }
 
   function mount() {
@@ -267,8 +330,13 @@
     }
     if (view && view.root === root) return;
     build(root);
-    browserInfo = gatherInfo();   // while the runtime loads, so a click answers at once
-    startWorker(root);
+    if (!worker && workerState !== "failed") bytes = {loaded: 0, total: totalBytes(runtimeSettings(root))};
+    browserInfo = null;
+    if (worker) {
+      prepare();            // back on the page with the runtime loaded: ready for a click at once
+    } else {
+      watchIntent(root);    // the runtime starts when the reader shows intent, not on page load
+    }
     render();
   }
 

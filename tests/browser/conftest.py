@@ -59,6 +59,7 @@ class CheckPage(object):
         self.page = context.new_page()
         self.page.on("console", lambda message: self.console.append((message.type, message.text)))
         self.page.goto(url + CHECK_PAGE)
+        self.page.hover("#browser-check .bc-run")     # intent: the runtime starts
         wait_ready(self.page)
 
     def findings(self):

@@ -122,3 +122,28 @@ def test_html_escapes_everything_and_spells_out_status():
     assert "&lt;script&gt;" in html and "a &amp; b" in html and "&quot;onmouseover" in html
     assert "Fail" in html and "Warning" in html and "Not ready" in html
     assert "&lt;x&gt;" in render_error("<x>")
+
+
+@pytest.mark.parametrize("depth", [65, 3000, 100000])
+def test_deeply_nested_json_is_refused_before_it_is_parsed(depth):
+    text = '{"schema": "invoke-check-facts/1", "gpus": ' + "[" * depth + "]" * depth + "}"
+    result = run_paste(text, SITE)
+    assert result["report"] is None and "nested more than 64 deep" in result["error"]
+    assert run_browser_check('{"webgl": ' + "[" * depth + "]" * depth + "}", SITE)["report"]["facts"]["origin"] == "browser"
+
+
+def test_brackets_inside_strings_are_not_nesting():
+    machine = run_browser_check(info(WINDOWS, "ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D11)",
+                                     userAgent=WINDOWS["userAgent"] + " [[[[{{{{" * 40 + '\\" ]]]'), SITE)
+    again = run_paste(json.dumps(machine["report"]), SITE)
+    assert again["error"] is None and again["report"]["findings"] == machine["report"]["findings"]
+
+
+@pytest.mark.parametrize("section, value", [("browser", ["x"]), ("browser", "x"), ("gpus", [["x"]]), ("os", [1])])
+def test_saved_facts_of_the_wrong_type_are_refused_in_a_sentence(section, value):
+    from checks.facts import new_facts
+    facts = new_facts("browser")
+    facts[section] = value
+    result = run_paste(json.dumps(facts), SITE)
+    assert "Traceback" not in result["html"] and 'File "' not in result["html"]
+    assert result["report"] is None or result["report"]["facts"]["origin"] == "browser"

@@ -125,7 +125,7 @@ def test_paste_box_with_corpus_outputs(name, text):
     ("", "the box is empty."),
     ("   \n", "the box is empty."),
     ("{\"schema\": ", "this starts like JSON but is not valid JSON"),
-    ("{\"a\": " + "[" * 100000 + "]" * 100000 + "}", "this starts like JSON but is not valid JSON"),
+    ("{\"a\": " + "[" * 100000 + "]" * 100000 + "}", "this JSON is nested more than 64 deep"),
     ("[1, 2]", "this is none of them."),
     ("{\"schema\": \"invoke-check-facts/9\"}", "this JSON is not one (expected a facts object"),
     ("{\"schema\": \"invoke-check-facts/1\", \"ram\": {\"total_bytes\": \"lots\"}}",

@@ -7,6 +7,7 @@
 //
 //   node --test tests/node/          (prepares its inputs with the project's Python)
 //   INPUTS=DIR node --test tests/node/   (inputs already prepared, as the pytest wrapper does)
+//   STDLIB=ZIP ...                       (with the site's trimmed standard library, see tests/browser)
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {spawnSync} from "node:child_process";
@@ -58,7 +59,10 @@ test("Pyodide's Python gives CPython's reports for every case", {timeout: 180000
   const {site, cases} = JSON.parse(readFileSync(path.join(dir, "cases.json"), "utf8"));
   assert.ok(cases.length >= 20, "expected the corpus and the real outputs, got " + cases.length + " cases");
   const {loadPyodide} = await import(path.join(ROOT, "node_modules", "pyodide", "pyodide.mjs"));
-  const pyodide = await loadPyodide({indexURL: path.join(ROOT, "node_modules", "pyodide") + path.sep});
+  // STDLIB=FILE: the standard library zip the site serves (trimmed to what the check imports) instead of the whole one.
+  const options = {indexURL: path.join(ROOT, "node_modules", "pyodide") + path.sep};
+  if (process.env.STDLIB) options.stdLibURL = process.env.STDLIB;
+  const pyodide = await loadPyodide(options);
   assert.match(pyodide.runPython("import sys; sys.version"), /^3\./);
   pyodide.globals.set("CHECK_SCRIPT", readFileSync(path.join(dir, "check.py"), "utf8"));
   pyodide.runPython(RUNNER);

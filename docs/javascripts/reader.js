@@ -1,0 +1,66 @@
+// Reader-side touches that the theme's markup cannot carry:
+//  - content tabs open on the reader's OS (Windows, macOS, Linux) until the reader
+//    picks a tab; Material's linked tabs (content.tabs.link) then keep that choice;
+//  - the copy-button bar of each code block is not a landmark of its own.
+(function () {
+  "use strict";
+
+  function readerOs() {
+    var data = navigator.userAgentData;
+    var said = (data && data.platform) || navigator.platform || navigator.userAgent || "";
+    if (/win/i.test(said)) return "Windows";
+    if (/mac|iphone|ipad/i.test(said)) return "macOS";
+    if (/linux|x11|cros/i.test(said) && !/android/i.test(said)) return "Linux";
+    return null;
+  }
+
+  function readerPicked() {
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        if (/__tabs$/.test(localStorage.key(i))) return true;
+      }
+    } catch (err) { /* storage blocked: nothing was picked */ }
+    return false;
+  }
+
+  function openOsTabs(root) {
+    var os = readerOs();
+    if (!os || readerPicked()) return;
+    var words = new RegExp("(^|[^A-Za-z])" + os + "([^A-Za-z]|$)");
+    root.querySelectorAll(".tabbed-set").forEach(function (set) {
+      var labels = set.querySelectorAll(":scope > .tabbed-labels > label");
+      for (var i = 0; i < labels.length; i++) {
+        if (words.test(labels[i].textContent)) {
+          var input = set.querySelector(":scope > input#" + CSS.escape(labels[i].htmlFor));
+          if (input && !input.checked) {
+            input.checked = true;
+            input.dispatchEvent(new Event("change", {bubbles: true}));
+          }
+          return;
+        }
+      }
+    });
+  }
+
+  function unmarkCodeNavs(root) {
+    root.querySelectorAll("nav.md-code__nav:not([role])").forEach(function (nav) {
+      nav.setAttribute("role", "none");
+    });
+  }
+
+  function onPage() {
+    openOsTabs(document);
+    unmarkCodeNavs(document);
+  }
+
+  // The theme adds the code-block bars after the page loads, and swaps pages in
+  // with instant navigation: watch for both.
+  new MutationObserver(function () { unmarkCodeNavs(document); })
+    .observe(document.documentElement, {childList: true, subtree: true});
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(onPage);
+  } else {
+    document.addEventListener("DOMContentLoaded", onPage);
+  }
+  onPage();
+})();

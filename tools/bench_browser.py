@@ -70,8 +70,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
 class SiteServer(object):
     """The built site on http://127.0.0.1:<free port>/, in a thread; use as a context manager."""
 
-    def __init__(self, site_dir):
-        handler = type("Handler", (SiteHandler,), {"site_url": canonical_root(site_dir)})
+    def __init__(self, site_dir, handler_class=None):
+        handler = type("Handler", (handler_class or SiteHandler,), {"site_url": canonical_root(site_dir)})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
         self.url = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
         handler.local_url = self.url

@@ -1,12 +1,30 @@
-"""MkDocs hooks: small fixes to the theme's HTML that CSS cannot make.
+"""MkDocs hooks: what the theme's HTML and the Markdown set-up need beyond mkdocs.yml.
 
-The search overlay is a `role="dialog"` without a name; screen readers
-announce it as an unnamed dialog (axe-core: aria-dialog-name). The hook gives
-it the same name as its input's label.
+- ```mermaid blocks are drawn at build time into inline SVG (macros/diagrams.py):
+  no page loads a diagram library, and the theme never fetches one from a CDN
+  (it does so only for elements with the `mermaid` class, which no page has).
+- The search overlay is a `role="dialog"` without a name; screen readers
+  announce an unnamed dialog (axe-core: aria-dialog-name). It gets the name
+  its input carries.
 """
 import re
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from macros import diagrams  # noqa: E402
 
 SEARCH_DIALOG = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")(>)')
+
+
+def on_config(config):
+    fences = config["mdx_configs"].setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
+    fences[:] = [fence for fence in fences if fence.get("name") != "mermaid"]
+    fences.append({"name": "mermaid", "class": "diagram", "format": diagrams.fence_format})
+    return config
 
 
 def on_post_page(output, page, config):

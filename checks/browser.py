@@ -146,7 +146,9 @@ def _evaluated(facts, site_url):
     report = evaluate(facts, rules, site_url)
     if facts.get("origin") == "browser":
         _hidden_model_cannot_be_judged(report, facts, site_url)
-    return {"report": report, "html": render_report(report, script_command(site_url)), "error": None}
+    system = (facts.get("os") or {}).get("system")
+    return {"report": report, "html": render_report(report, script_command(site_url, system), terminal_name(system)),
+            "error": None}
 
 
 def _refused(sentence, site_url):
@@ -162,9 +164,13 @@ def _hidden_model_cannot_be_judged(report, facts, site_url):
         if item["id"] == "gpu.problematic" and item["status"] == "pass":
             detail = "%s: the browser names a similar model (%s), not the exact one." % (
                 CANT_TELL, ", ".join(gpu["name"] for gpu in facts["gpus"]))
-            report["findings"][index] = finding(item["id"], "unknown", item["title"], detail,
-                                                script_command(site_url), item["docs"])
+            report["findings"][index] = finding(item["id"], "unknown", item["title"], detail, None, item["docs"])
             report["summary"] = summarize(report["findings"])
+
+
+def terminal_name(system):
+    """Where the reader types the full check's command."""
+    return "PowerShell" if system == "Windows" else "a terminal"
 
 
 def _system(ua_data, user_agent):

@@ -5,14 +5,24 @@ carry the rule's title and a link to the rule on the site.
 """
 from ..findings import docs_url, finding
 
-BROWSER_CANNOT_TELL = "A browser can't tell this: run the script for the full check"
-PASTE_CANNOT_TELL = "A pasted nvidia-smi output doesn't say this: run the script for the full check"
+BROWSER_CANNOT_TELL = "A browser can't tell this"
+PASTE_CANNOT_TELL = "A pasted nvidia-smi output doesn't say this"
 NOT_MEASURED = "Not measured: the facts do not say (%s)."
 
 
-def script_command(site_url):
-    """The one-line command that runs the full check from the site."""
+OS_NAMES = {"Darwin": "macOS", "Windows": "Windows", "Linux": "Linux"}
+
+
+def os_name(system):
+    """platform.system() as people say it: "Darwin" -> "macOS"."""
+    return OS_NAMES.get(system, system or "this system")
+
+
+def script_command(site_url, system=None):
+    """The one-line command that runs the full check from the site, for `system` (PowerShell on Windows)."""
     base = site_url if site_url.endswith("/") else site_url + "/"
+    if system == "Windows":
+        return "irm %scheck.py | python -" % base
     return "curl -fsSL %scheck.py | python3 -" % base
 
 
@@ -44,6 +54,10 @@ class Check(object):
     def passed(self, detail):
         return self.result("pass", detail)
 
+    def not_applicable(self, detail):
+        """The rule does not apply to this machine: status "na", no fix."""
+        return self.result("na", detail)
+
     def failed(self, detail, fix=None):
         return self.result("fail", detail, fix if fix is not None else self.rule["fix"])
 
@@ -60,10 +74,9 @@ class Check(object):
 
     def unknown(self, *paths):
         """An `unknown` finding saying why the fact at one of `paths` is missing."""
-        reason = self.why_unknown(*paths)
-        if self.from_browser or self.from_paste:
-            return self.result("unknown", reason, script_command(self.site_url))
-        return self.result("unknown", reason)
+        # From a browser or a paste, the report ends with one call to action
+        # (the full check's command) for everything it could not see.
+        return self.result("unknown", self.why_unknown(*paths))
 
     def why_unknown(self, *paths):
         reasons = self.facts.get("unknown") or {}

@@ -1,4 +1,5 @@
 """driver.nvidia and driver.amd."""
+from .context import os_name
 
 
 def known_failure(check, nvidia_smi):
@@ -54,9 +55,9 @@ def check_nvidia(check):
         if on_bus or gpus:
             return check.failed("An NVIDIA GPU is installed but %s was not found: the driver is missing." % tool,
                                 install_fix(check))
-        return check.passed("No NVIDIA GPU: not needed.")
+        return check.not_applicable("No NVIDIA GPU: not needed.")
     if on_bus is False and not gpus and not check.from_browser:
-        return check.passed("No NVIDIA GPU: not needed.")
+        return check.not_applicable("No NVIDIA GPU: not needed.")
     return check.unknown("nvidia_smi.status", "nvidia_smi")
 
 
@@ -67,12 +68,12 @@ def check_amd(check):
     if not has_amd:
         if check.from_browser and not check.facts.get("gpus"):
             return check.unknown("gpus")
-        return check.passed("No AMD GPU: not needed.")
+        return check.not_applicable("No AMD GPU: not needed.")
     system = (check.facts.get("os") or {}).get("system")
     if system is None:
         return check.unknown("os.system")
     if system.lower() not in check.values["platforms"]:
-        return check.failed("An AMD GPU on %s: ROCm, which Invoke needs for it, is Linux only." % system,
+        return check.failed("An AMD GPU on %s: ROCm, which Invoke needs for it, is Linux only." % os_name(system),
                             "Use Linux for this GPU, or run Invoke on the CPU (much slower).")
     rocm_smi = check.facts.get("rocm_smi") or {}
     fix = "%s %s Or use the ROCm Docker images: %s" % (check.rule["fix"], check.values["install_url"],

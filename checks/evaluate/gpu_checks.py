@@ -84,7 +84,7 @@ def check_problematic(check):
     if not nvidia:
         if check.from_browser and not check.facts.get("gpus"):
             return check.unknown("gpus")
-        return check.passed("No NVIDIA GPU.")
+        return check.not_applicable("No NVIDIA GPU.")
     problems, unreadable = [], []
     for gpu in nvidia:
         verdict, series, reason = gpu_facts.classify(gpu, check.values)

@@ -2,7 +2,7 @@
 from ..units import format_gb
 
 MARKS = {"pass": "\u2705 pass", "warn": "\u26a0\ufe0f warn", "fail": "\u274c fail",
-         "unknown": "\u2754 unknown", "error": "\U0001f4a5 error"}
+         "unknown": "\u2754 unknown", "na": "\u2796 not applicable", "error": "\U0001f4a5 error"}
 
 
 def cell(text):
@@ -47,8 +47,8 @@ def key_facts(facts):
 
 def render_markdown(report):
     summary = report["summary"]
-    counts = ", ".join("%d %s" % (summary[status], status)
-                       for status in ("pass", "warn", "fail", "unknown", "error") if summary[status])
+    counts = ", ".join("%d %s" % (summary[status], "not applicable" if status == "na" else status)
+                       for status in ("pass", "warn", "fail", "unknown", "na", "error") if summary.get(status))
     lines = ["<details><summary>Invoke system check: <b>%s</b> (%s)</summary>" % (summary["verdict"], counts),
              "", "| Result | Check | Detail |", "|---|---|---|"]
     for item in report["findings"]:

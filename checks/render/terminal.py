@@ -1,9 +1,9 @@
 """The doctor-style terminal report: one line per finding, fixes below the ones that need them."""
 import os
 
-MARKS = {"pass": u"[\u2713]", "warn": "[!]", "fail": u"[\u2717]", "unknown": "[?]", "error": "[E]"}
-ASCII_MARKS = {"pass": "[OK]", "warn": "[!]", "fail": "[X]", "unknown": "[?]", "error": "[E]"}
-COLOURS = {"pass": "32", "warn": "33", "fail": "31", "unknown": "36", "error": "35"}
+MARKS = {"pass": u"[\u2713]", "warn": "[!]", "fail": u"[\u2717]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
+ASCII_MARKS = {"pass": "[OK]", "warn": "[!]", "fail": "[X]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
+COLOURS = {"pass": "32", "warn": "33", "fail": "31", "unknown": "36", "na": "2", "error": "35"}
 
 VERDICTS = {
     "ready": "ready to install Invoke",
@@ -64,8 +64,9 @@ def finding_lines(item, style, verbose):
 
 def summary_line(summary):
     parts = ["%d passed" % summary["pass"]]
-    for status, label in (("warn", "warning"), ("fail", "failed"), ("unknown", "unknown"), ("error", "error")):
-        count = summary[status]
+    for status, label in (("warn", "warning"), ("fail", "failed"), ("unknown", "unknown"),
+                          ("na", "not applicable"), ("error", "error")):
+        count = summary.get(status, 0)
         if count:
             plural = "s" if count > 1 and status in ("warn", "error") else ""
             parts.append("%d %s%s" % (count, label, plural))

@@ -20,6 +20,9 @@ from . import reference
 from .rules_file import families_by_id, join_words, rules_by_id
 
 VRAM_RULE = "gpu.vram"
+# Where each torch backend runs, for sentences: "58.5 GB with an NVIDIA GPU".
+BACKEND_PLACES = {"cuda": "with an NVIDIA GPU", "rocm": "with an AMD GPU", "mps": "on Apple Silicon",
+                  "cpu": "on the CPU only"}
 
 
 def register(env, rules):
@@ -32,7 +35,7 @@ def register(env, rules):
                                    "usage": findings.EXIT_USAGE}
     for name in ("value", "raw", "family_value", "rule_heading", "rule_link", "why", "fix", "summary",
                  "summary_table", "vram_table", "problematic_series_list", "install_command",
-                 "package_list"):
+                 "package_list", "distro_list", "disk_totals"):
         env.macro(getattr(site, name), name)
     env.macro(reference.cli_help, "cli_help")
     env.macro(reference.report_fields_table, "report_fields_table")
@@ -41,6 +44,12 @@ def register(env, rules):
     env.filter(or_list, "or_list")
     env.filter(and_list, "and_list")
     env.filter(size, "size")
+    env.filter(cell, "cell")
+
+
+def cell(text):
+    """Text for a Markdown table cell: a `|` in it would end the cell, a newline the row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def or_list(items):
@@ -140,11 +149,44 @@ class SiteValues:
     # --- tables and lists --------------------------------------------------
 
     def summary_table(self):
-        """Every rule: its title linked to its anchor, and its summary."""
+        """Every requirement (rules with a check): its title linked to its anchor, and what it needs.
+
+        The VRAM and disk rows give their numbers: the VRAM of each model
+        family, and the disk space each backend needs with models.
+        """
         lines = ["| Requirement | What you need |", "| --- | --- |"]
         for rule_id, rule in self.rules.items():
-            lines.append("| %s | %s |" % (self.rule_link(rule_id), rule["summary"]))
+            if rule.get("check") is False:
+                continue        # documentation only (the installer), not a requirement
+            if rule_id == VRAM_RULE:
+                need = join_words(["%s for %s" % (self.family_value(family["id"], "min_vram"),
+                                                  self.family_value(family["id"], "name"))
+                                   for family in self.family_list], "and")
+            elif rule_id == "disk.free":
+                places = {}
+                for backend, total in self.disk_totals():
+                    places.setdefault(total, []).append(BACKEND_PLACES.get(backend, backend))
+                need = join_words(["%s %s" % (total, join_words(where, "or")) for total, where in places.items()],
+                                  "and") + ", models included"
+            else:
+                need = cell(rule["summary"])
+            lines.append("| %s | %s |" % (self.rule_link(rule_id), need))
         return _wrapped("\n".join(lines), "rules-summary")
+
+    def disk_totals(self):
+        """[(backend, "58.5 GB")]: the application, images and models together, per torch backend.
+
+        Sums of rule values, not values of their own: plain text, no rule-value span.
+        """
+        values = self._lookup("disk.free", "base_install")
+        extra = parse_size(self._lookup("disk.free", "images")) + parse_size(self._lookup("disk.free", "models"))
+        return [(backend, format_gb(parse_size(values[backend]) + extra)) for backend in values]
+
+    def distro_list(self, manager):
+        """The distributions of one package manager by the names people know: "Debian, Ubuntu, Linux Mint, ..."."""
+        names = self._lookup("libs.opencv", "distro_names")
+        ids = self._lookup("libs.opencv", "package_managers.%s.distros" % manager)
+        return join_words([names.get(distro_id, distro_id) for distro_id in ids], "and")
 
     def vram_table(self):
         """The VRAM each model family needs (and RAM, where a family states it)."""

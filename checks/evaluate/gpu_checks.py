@@ -61,19 +61,44 @@ def check_vram(check):
         return check.unknown("gpus[%d].vram_bytes" % index, "gpus.vram_bytes")
 
     sized = families_by_size(check.rules)
-    holds = ["%s (%s)" % (family["name"], family["min_vram"]) for family, need in sized if vram >= need]
-    misses = ["%s (%s)" % (family["name"], family["min_vram"]) for family, need in sized if vram < need]
+    problematic = check.rule_values("gpu.problematic")
+    series = problematic_series(check.facts, gpu, problematic)
+    factor = problematic.get("full_precision_factor", 1) if series else 1
+    at = " at full precision" if factor != 1 else ""
+    holds = ["%s (%s%s)" % (family["name"], format_gb(need * factor), at) for family, need in sized
+             if vram >= need * factor]
+    misses = ["%s (%s%s)" % (family["name"], format_gb(need * factor), at) for family, need in sized
+              if vram < need * factor]
     parts = [describe_vram(gpu, vram, estimate, share)]
+    if series:
+        parts.append("it is in the %s, so Invoke runs it at full precision, where a model needs %s the VRAM"
+                     % (series, _times(factor)))
     if holds:
         parts.append("enough for " + ", ".join(holds))
     if misses:
         parts.append("not enough for " + ", ".join(misses))
     detail = "; ".join(parts) + "." + mig_note(gpu)
+    if series and any(vram >= need for _, need in sized):
+        # Enough at half precision, which this card cannot use: the problematic rule's verdict, one reason.
+        return check.with_status(problematic.get("status", "warn"), detail, check.rule["fix"])
     if not holds:
         return check.failed(detail)
     if misses:
         return check.result("warn", detail, check.rule["fix"])
     return check.passed(detail)
+
+
+def problematic_series(facts, gpu, problematic_values):
+    """The problematic series `gpu` is in, or None."""
+    for found, series, _ in gpu_facts.problematic_gpus(facts, problematic_values):
+        if found is gpu:
+            return series
+    return None
+
+
+def _times(value):
+    """2 -> "twice", 3 -> "3 times"."""
+    return "twice" if value == 2 else "%g times" % value
 
 
 def check_problematic(check):

@@ -35,8 +35,15 @@ def model_verdicts(check_vram, problematic_values):
         if vram < need:
             verdicts.append(model_verdict(family, "fail", "%s; %s." % (needs, has)))
         elif id(gpu) in problems:
-            verdicts.append(model_verdict(family, "warn", "%s; %s, but it is in the %s: it runs at full precision "
-                                                          "only, slowly." % (needs, has, problems[id(gpu)])))
+            # The same reason as the VRAM and problematic-GPU findings: full precision needs more VRAM.
+            full = need * problematic_values.get("full_precision_factor", 1)
+            if vram < full:
+                reason = "%s at full precision, the only way the %s runs it; %s." % (
+                    "%s needs %s VRAM" % (family["name"], format_gb(full)), problems[id(gpu)], has)
+            else:
+                reason = "%s needs %s VRAM at full precision, the only way the %s runs it; %s, but it is slower." % (
+                    family["name"], format_gb(full), problems[id(gpu)], has)
+            verdicts.append(model_verdict(family, problematic_values.get("status", "warn"), reason))
         else:
             verdicts.append(model_verdict(family, "pass", "%s; %s." % (needs, has)))
     return verdicts

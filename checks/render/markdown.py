@@ -59,6 +59,6 @@ def render_markdown(report):
     lines.extend(["", "| Fact | Value |", "|---|---|"])
     for name, value in key_facts(report["facts"]):
         lines.append("| %s | %s |" % (name, cell(str(value))))
-    lines.extend(["", "Checker %s, rules %s." % (report["checker"]["version"], report["checker"]["rules_version"]),
+    lines.extend(["", "Checker %s." % report["checker"]["version"],
                   "</details>", ""])
     return "\n".join(lines)

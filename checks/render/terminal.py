@@ -76,8 +76,7 @@ def summary_line(summary):
 def render_terminal(report, stream, verbose=False, environ=None):
     """Write the report to `stream`."""
     style = Style(stream, environ)
-    lines = [style.bold("Invoke system check") + " (checker %s, rules %s)" % (
-        report["checker"]["version"], report["checker"]["rules_version"]), ""]
+    lines = [style.bold("Invoke system check") + " (checker %s)" % report["checker"]["version"], ""]
     for item in report["findings"]:
         lines.extend(finding_lines(item, style, verbose))
     if report.get("models"):

@@ -179,12 +179,20 @@ def test_gtx_1660_super_fails_sdxl_with_the_reason(rules):
     sdxl = model(report, "sdxl")
     assert sdxl["status"] == "fail"
     assert sdxl["reason"] == "Stable Diffusion XL needs 8 GB VRAM; GeForce GTX 1660 SUPER has 6.2 GB."
-    assert model(report, "sd-1.5")["status"] == "warn"            # problematic series
-    vram = finding(report, "gpu.vram")
-    assert vram["status"] == "warn"
-    assert "enough for Stable Diffusion 1.5" in vram["detail"]
-    assert "not enough for Stable Diffusion XL" in vram["detail"]
-    assert "5936 MiB" in vram["detail"]
+    assert "5936 MiB" in finding(report, "gpu.vram")["detail"]
+
+
+def test_gtx_1650_and_1660_get_one_verdict_and_one_reason(rules):
+    """Not "enough for SD 1.5" beside "too little VRAM at full precision": every part says the same."""
+    for name, mib in (("NVIDIA GeForce GTX 1650", 4096), ("GeForce GTX 1660 SUPER", 5936)):
+        report = run(rules, linux_box(gpus=[nvidia(name, mib, cc="7.5")]))
+        vram, problematic = finding(report, "gpu.vram"), finding(report, "gpu.problematic")
+        sd15 = model(report, "sd-1.5")
+        assert vram["status"] == problematic["status"] == sd15["status"] == "warn", name
+        assert "full precision" in vram["detail"] and "full precision" in problematic["detail"]
+        assert "full precision" in sd15["reason"]
+        assert "enough for Stable Diffusion 1.5" not in vram["detail"].replace("not enough for", "")
+        assert "not enough for Stable Diffusion 1.5 (8 GB at full precision)" in vram["detail"]
 
 
 def test_vram_below_every_family_fails(rules):
@@ -341,7 +349,8 @@ def test_a_roomy_tmpfs_and_a_disk_temp_pass(rules):
     roomy = run(rules, linux_box(temp={"is_tmpfs": True, "free_bytes": 16 * 10 ** 9}))
     assert finding(roomy, "tmp.space")["status"] == "pass"
     on_disk = finding(run(rules, linux_box()), "tmp.space")
-    assert on_disk["status"] == "pass" and "not a tmpfs" in on_disk["detail"]
+    assert on_disk["status"] == "pass" and "on disk" in on_disk["detail"] and "not in RAM" in on_disk["detail"]
+    assert "tmpfs" not in on_disk["detail"]
 
 
 # --- Python and libraries -------------------------------------------------------------
@@ -460,8 +469,16 @@ def test_amd_with_rocm_versions_passes_and_no_amd_is_not_needed(rules):
                       rocm_smi={"status": "ok", "driver_version": "6.7.0", "rocm_version": "6.1.2"})
     report = run(rules, facts)
     assert finding(report, "driver.amd")["status"] == "pass"
-    assert finding(report, "disk.free")["detail"].count("rocm") == 1
-    assert "not needed" in finding(run(rules, linux_box()), "driver.amd")["detail"]
+    assert "for the AMD (ROCm) install" in finding(report, "disk.free")["detail"]
+    no_amd = finding(run(rules, linux_box()), "driver.amd")
+    assert no_amd["status"] == "na" and "not needed" in no_amd["detail"]
+
+
+def test_backend_ids_do_not_leak_into_prose(rules):
+    cpu_only = run(rules, linux_box(gpus=[], gpu_hardware={"nvidia": False, "amd": False},
+                                    nvidia_smi={"status": "missing"}))
+    detail = finding(cpu_only, "disk.free")["detail"]
+    assert "for the CPU-only install" in detail and "cpu install" not in detail
 
 
 # --- what a browser can't tell ------------------------------------------------------------

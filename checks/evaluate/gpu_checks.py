@@ -53,9 +53,8 @@ def check_vram(check):
     if gpu is None:
         if gpus_not_known(check):
             return check.unknown("gpus")
-        dedicated = check.rule_values("gpu.dedicated")
-        return check.with_status(dedicated["without_gpu"], "No dedicated GPU: the models run on the CPU, much slower.",
-                                 "Use a GPU with enough VRAM for the models you use.")
+        # The GPU finding says there is none; here there is no VRAM to judge.
+        return check.not_applicable("Without a GPU there is no VRAM to judge: the models run on the CPU.")
     if vram is None:
         index = (check.facts.get("gpus") or []).index(gpu)
         return check.unknown("gpus[%d].vram_bytes" % index, "gpus.vram_bytes")

@@ -26,7 +26,7 @@ def model_verdicts(check_vram, problematic_values):
             if gpus_not_known(check_vram):
                 verdicts.append(model_verdict(family, "unknown", "%s; %s" % (needs, check_vram.why_unknown("gpus"))))
             else:
-                verdicts.append(model_verdict(family, "warn", "No dedicated GPU: it runs on the CPU, much slower."))
+                verdicts.append(model_verdict(family, "warn", "Runs on the CPU, much slower."))
             continue
         if vram is None:
             verdicts.append(model_verdict(family, "unknown", "%s; %s's VRAM is unknown." % (needs, gpu["name"])))

@@ -1,5 +1,13 @@
-"""The doctor-style terminal report: one line per finding, fixes below the ones that need them."""
+"""The doctor-style terminal report: one line per finding, fixes below the ones that need them.
+
+Lines wrap at the terminal's width (shutil.get_terminal_size, or COLUMNS), at
+spaces only, and a wrapped line keeps the indent of its block; output that
+goes to a file or a pipe is not wrapped unless COLUMNS says a width.
+"""
 import os
+import re
+import shutil
+import textwrap
 
 MARKS = {"pass": u"[\u2713]", "warn": "[!]", "fail": u"[\u2717]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
 ASCII_MARKS = {"pass": "[OK]", "warn": "[!]", "fail": "[X]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
@@ -12,6 +20,9 @@ VERDICTS = {
     "incomplete": "not fully checked: some requirements could not be checked",
 }
 INDENT = "    "
+MODELS_HEADING = "Model families on this machine:"
+# The end of a sentence: a period (not one of an ellipsis or a decimal) or a semicolon, then a space.
+SENTENCE_END = re.compile(r"(?<![.\d])\.(?=\s)(?!\.)|;(?=\s)")
 
 
 class Style(object):
@@ -43,22 +54,54 @@ def can_encode(stream, text):
 
 
 def first_sentence(text):
+    """The first sentence, without its period; a name cut short ("GeForce GTX 108...") stays whole."""
     text = (text or "").strip()
-    for end in (". ", "; "):
-        if end in text:
-            return text.split(end, 1)[0]
-    return text.rstrip(".")
+    end = SENTENCE_END.search(text)
+    if end:
+        return text[:end.start()]
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
 
 
-def finding_lines(item, style, verbose):
-    if item["status"] == "pass" and not verbose:
-        return ["%s %s: %s" % (style.mark("pass"), item["title"], first_sentence(item["detail"]))]
-    lines = ["%s %s" % (style.mark(item["status"]), item["title"])]
-    lines.append(INDENT + item["detail"])
+def terminal_width(stream, environ):
+    """Columns to wrap at; 0: do not wrap."""
+    columns = str(environ.get("COLUMNS") or "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if isatty and isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return 0
+
+
+class Line(object):
+    """One logical line: a mark (or none), its text, and the indent its wrapped lines keep."""
+
+    def __init__(self, text, mark=None, indent="", bold=False):
+        self.text, self.mark, self.indent, self.bold = text, mark, indent, bold
+
+    def render(self, style, width):
+        plain_mark = style.marks[self.mark] + " " if self.mark else ""
+        rows = [plain_mark + self.text]
+        if width and len(rows[0]) > width:
+            rows = textwrap.wrap(rows[0], width=max(width, len(self.indent) + 20),
+                                 subsequent_indent=self.indent or " " * len(plain_mark),
+                                 break_long_words=False, break_on_hyphens=False) or [""]
+        if self.bold:
+            rows = [style.bold(row) for row in rows]
+        if self.mark:
+            rows[0] = style.mark(self.mark) + rows[0][len(plain_mark) - 1:]
+        return rows
+
+
+def finding_lines(item, verbose):
+    if item["status"] in ("pass", "na") and not verbose:
+        return [Line("%s: %s" % (item["title"], first_sentence(item["detail"])), item["status"], INDENT)]
+    lines = [Line(item["title"], item["status"], INDENT)]
+    lines.append(Line(INDENT + item["detail"], indent=INDENT))
     if item.get("fix"):
-        lines.append(INDENT + "Fix: " + item["fix"])
-    if item.get("docs") and (verbose or item["status"] != "pass"):
-        lines.append(INDENT + "More: " + item["docs"])
+        lines.append(Line(INDENT + "Fix: " + item["fix"], indent=INDENT + "     "))
+    if item.get("docs") and (verbose or item["status"] not in ("pass", "na")):
+        lines.append(Line(INDENT + "More: " + item["docs"], indent=INDENT + "      "))
     return lines
 
 
@@ -75,15 +118,21 @@ def summary_line(summary):
 
 def render_terminal(report, stream, verbose=False, environ=None):
     """Write the report to `stream`."""
+    environ = os.environ if environ is None else environ
     style = Style(stream, environ)
+    width = terminal_width(stream, environ)
     lines = [style.bold("Invoke system check") + " (checker %s)" % report["checker"]["version"], ""]
+    logical = []
     for item in report["findings"]:
-        lines.extend(finding_lines(item, style, verbose))
+        logical.extend(finding_lines(item, verbose))
+    for line in logical:
+        lines.extend(line.render(style, width))
     if report.get("models"):
-        lines.extend(["", style.bold("Models on this machine's GPU:")])
+        lines.extend(["", style.bold(MODELS_HEADING)])
         for model in report["models"]:
-            lines.append("%s %s: %s" % (style.mark(model["status"]), model["name"], model["reason"]))
-    lines.extend(["", style.bold(summary_line(report["summary"]))])
+            lines.extend(Line("%s: %s" % (model["name"], model["reason"]), model["status"], INDENT).render(style, width))
+    lines.append("")
+    lines.extend(Line(summary_line(report["summary"]), bold=True).render(style, width))
     text = "\n".join(lines) + "\n"
     if style.marks is ASCII_MARKS:
         encoding = getattr(stream, "encoding", None) or "ascii"

@@ -128,8 +128,17 @@ class SiteValues:
     # --- whole rules -----------------------------------------------------
 
     def rule_heading(self, rule_id, level=3):
-        """The rule's heading; its anchor is exactly the rule id (with a permalink)."""
-        return "%s %s { #%s }" % ("#" * level, self._rule(rule_id)["title"], rule_id)
+        """The rule's heading; its anchor is exactly the rule id (with a permalink).
+
+        A rule's aliases follow it as one line, so the site's search finds the
+        rule by the names people type.
+        """
+        rule = self._rule(rule_id)
+        heading = "%s %s { #%s }" % ("#" * level, rule["title"], rule_id)
+        if rule.get("aliases"):
+            heading += '\n\n<p class="rule-aliases">Also called: %s</p>' % html.escape(
+                join_words(rule["aliases"], "and"), quote=False)
+        return heading
 
     def rule_link(self, rule_id, text=None):
         """A Markdown link to the rule's anchor, relative to the page being rendered."""
@@ -194,8 +203,9 @@ class SiteValues:
         header = "| Model family | Minimum VRAM |" + (" Minimum RAM |" if with_ram else "")
         lines = [header, "| --- | --- |" + (" --- |" if with_ram else "")]
         for family in self.family_list:
-            row = "| %s | %s |" % (self.family_value(family["id"], "name"),
-                                   self.family_value(family["id"], "min_vram"))
+            aliases = " (%s)" % cell(", ".join(family["aliases"])) if family.get("aliases") else ""
+            row = "| %s%s | %s |" % (self.family_value(family["id"], "name"), aliases,
+                                     self.family_value(family["id"], "min_vram"))
             if with_ram:
                 row += " %s |" % (self.family_value(family["id"], "min_ram") if "min_ram" in family
                                   else self.value("ram.total", "min"))

@@ -22,7 +22,7 @@ def script_command(site_url, system=None):
     """The one-line command that runs the full check from the site, for `system` (PowerShell on Windows)."""
     base = site_url if site_url.endswith("/") else site_url + "/"
     if system == "Windows":
-        return "irm %scheck.py | python -" % base
+        return "irm %scheck.py | py -3 -" % base
     return "curl -fsSL %scheck.py | python3 -" % base
 
 

@@ -64,3 +64,17 @@
   }
   onPage();
 })();
+
+// The check page's paste box: Ctrl+Enter (Cmd+Enter on a Mac) checks the paste.
+document.addEventListener("keydown", function (event) {
+  "use strict";
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.defaultPrevented) return;
+  var box = event.target;
+  if (!box || box.id !== "bc-paste-text") return;
+  var widget = box.closest("#browser-check");
+  var button = widget && widget.querySelector(".bc-paste-run");
+  if (button && !button.disabled) {
+    event.preventDefault();
+    button.click();
+  }
+});

@@ -93,8 +93,9 @@ def test_every_table_made_from_the_rules_matches_them(built_site, rules):
     # The VRAM tables: one row per family with its minimum.
     for path in ("index.html", "requirements/index.html"):
         vram = next(table for table in tables(pages[path]) if table and table[0][:2] == ["Model family", "Minimum VRAM"])
-        assert [row[:2] for row in vram[1:]] == [[family["name"], family["min_vram"]]
-                                                  for family in rules["model_families"]]
+        assert [row[:2] for row in vram[1:]] == [
+            [family["name"] + (" (%s)" % ", ".join(family["aliases"]) if family.get("aliases") else ""),
+             family["min_vram"]] for family in rules["model_families"]]
 
 
 def sentences(text):

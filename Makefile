@@ -5,7 +5,7 @@ PY    := $(VENV)/bin/python
 PORT  ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test verify bench clean browser-deps
+.PHONY: setup serve build test verify bench clean browser-deps corpus-update
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,6 +33,10 @@ test: setup browser-deps
 
 verify: setup
 	$(PY) -m tools.verify
+
+# Regenerate the corpus' expected findings and the report schema's facts part, for review with git diff.
+corpus-update: setup
+	$(PY) -m tools.corpus_update
 
 bench: setup
 	$(PY) -m tools.bench $(BENCH)

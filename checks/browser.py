@@ -14,16 +14,14 @@ import re
 
 from . import rules_source
 from .evaluate import evaluate
-from .evaluate.context import script_command
-from .evaluate.summary import summarize
-from .facts import new_facts, new_gpu
-from .findings import finding
+from .evaluate.context import CANT_TELL_FROM_BROWSER as CANT_TELL
+from .facts import clean_facts, new_facts, new_gpu
 from .parsers.gpu_strings import gpu_from_browser
 from .parsers.nvidia_smi import parse_nvidia_smi
 from .render.html import render_error, render_report
 from .saved import facts_from_saved
+from .site_links import script_command
 
-CANT_TELL = "Can't tell from a browser"
 
 # What a browser has no API for, by fact path.
 _BROWSER_BLIND = {
@@ -75,6 +73,7 @@ def facts_from_browser(info):
     else:
         source = "webgl" if webgl and gpu["name"] and gpu["name"] in _text(webgl.get("renderer")) else "webgpu"
         facts["gpus"].append(new_gpu(gpu["vendor"], gpu["name"], source))
+        facts["gpus"][-1]["name_exact"] = name_exact
 
     apple_chip = bool(gpu and gpu["vendor"] == "apple" and re.match(r"Apple M\d", gpu["name"]))
     facts["os"]["machine"] = _machine(system, ua_data, user_agent, apple_chip)
@@ -99,7 +98,7 @@ def facts_from_browser(info):
         "gpu_name_exact": name_exact,
         "gpu_note": note,
     }
-    return facts
+    return clean_facts(facts)
 
 
 def run_browser_check(info_json, site_url):
@@ -138,14 +137,12 @@ def facts_from_nvidia_smi(text):
     from .probes.nvidia import probe_nvidia   # imported here: the button's check never needs the probes
     facts = new_facts("nvidia-smi")
     probe_nvidia(facts, None, text)
-    return facts
+    return clean_facts(facts)
 
 
 def _evaluated(facts, site_url):
     rules, _ = rules_source.load()
     report = evaluate(facts, rules, site_url)
-    if facts.get("origin") == "browser":
-        _hidden_model_cannot_be_judged(report, facts, site_url)
     system = (facts.get("os") or {}).get("system")
     return {"report": report, "html": render_report(report, script_command(site_url, system), terminal_name(system)),
             "error": None}
@@ -153,19 +150,6 @@ def _evaluated(facts, site_url):
 
 def _refused(sentence, site_url):
     return {"report": None, "html": render_error(sentence, script_command(site_url)), "error": sentence}
-
-
-def _hidden_model_cannot_be_judged(report, facts, site_url):
-    """A browser that hides the model ("or similar", WebGPU's vendor only) cannot clear the problematic-GPU rule."""
-    browser = facts.get("browser") or {}
-    if browser.get("gpu_name_exact") or not facts.get("gpus"):
-        return
-    for index, item in enumerate(report["findings"]):
-        if item["id"] == "gpu.problematic" and item["status"] == "pass":
-            detail = "%s: the browser names a similar model (%s), not the exact one." % (
-                CANT_TELL, ", ".join(gpu["name"] for gpu in facts["gpus"]))
-            report["findings"][index] = finding(item["id"], "unknown", item["title"], detail, None, item["docs"])
-            report["summary"] = summarize(report["findings"])
 
 
 def terminal_name(system):

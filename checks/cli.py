@@ -1,7 +1,9 @@
 """The command line: probe this machine (or read saved facts), evaluate, print.
 
 Exit codes: 0 nothing failed (warnings allowed), 1 a requirement failed,
-2 bad usage or unreadable input.
+2 bad usage or unreadable input (or no usable standard output for the report).
+A reader that stops reading (`check.py -v | head -1`, a closed pipe) ends the
+run quietly with the code the report had.
 """
 import argparse
 import json
@@ -59,12 +61,25 @@ def build_parser(prog=PROG):
     return parser
 
 
+class _ReaderGone(Exception):
+    """Standard output's reader went away (a broken pipe): stop quietly with `code`."""
+
+    def __init__(self, code):
+        Exception.__init__(self, code)
+        self.code = code
+
+
 def main(argv=None):
     """Run the command line; return the exit code."""
     try:
         return run(argv)
     except UsageError as exc:
         return say_error(str(exc))
+    except _ReaderGone as exc:
+        return exc.code
+    except BrokenPipeError:             # --help, --list-checks: nobody is reading any more
+        _silence_stdout()
+        return 0
     except SystemExit as exc:          # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
@@ -74,24 +89,63 @@ def main(argv=None):
 
 
 def say_error(message):
-    sys.stderr.write("%s: error: %s\n" % (PROG, " ".join(str(message).split())))
+    """One line on stderr (when there is a stderr that takes it); the usage exit code."""
+    try:
+        if sys.stderr is not None:
+            from .render.safe import visible   # a file name may hold escapes too
+            sys.stderr.write("%s: error: %s\n" % (PROG, visible(" ".join(str(message).split()))))
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
     return EXIT_USAGE
 
 
+def _stdout_usable():
+    """Whether there is a standard output to print on (`check.py >&-` leaves none)."""
+    stream = sys.stdout
+    if stream is None or getattr(stream, "closed", False):
+        return False
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return True                 # an in-memory stream: nothing more to ask
+    try:
+        os.fstat(descriptor)
+    except OSError:
+        return False
+    return True
+
+
+def _silence_stdout():
+    """After a broken pipe: point stdout at the null device, so the exit flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 def run(argv):
+    if not _stdout_usable():
+        raise UsageError("standard output is closed: there is nowhere to print the report")
     args = build_parser().parse_args(argv)
+    if "-" in (args.facts, args.nvidia_smi) and sys.stdin is None:
+        raise UsageError("%s -: standard input is closed" % ("--facts" if args.facts == "-" else "--nvidia-smi"))
     if args.facts and args.nvidia_smi:
         raise UsageError("--nvidia-smi applies to a probe of this machine, not to saved --facts")
     if args.facts == "-" and args.nvidia_smi == "-":
         raise UsageError("only one input can be read from standard input")
 
-    from .evaluate import checked_rules, evaluate, sections_for
+    from .evaluate import CHECKS, checked_rules, evaluate, sections_for
     rules, site_url = load_rules()
     checks = [rule["id"] for rule in checked_rules(rules)]
     if args.list_checks:
         width = max(len(rule_id) for rule_id in checks)
         for rule in checked_rules(rules):
-            sys.stdout.write("%s  %s\n" % (rule["id"].ljust(width), rule["title"]))
+            declaration = CHECKS.get(rule["id"])
+            reads = "reads " + ", ".join(declaration.reads) if declaration else "no check in this checker"
+            sys.stdout.write("%s  %s  (%s)\n" % (rule["id"].ljust(width), rule["title"], reads))
         return 0
     only = parse_only(args.only, checks)
 
@@ -103,8 +157,15 @@ def run(argv):
                              only_sections=sections_for(only) if only else None, rules=rules)
 
     report = evaluate(facts, rules, site_url, only=only)
-    write_report(report, args)
-    return report["summary"]["exit_code"]
+    code = report["summary"]["exit_code"]
+    try:
+        write_report(report, args)
+    except BrokenPipeError:
+        _silence_stdout()
+        raise _ReaderGone(code)
+    except (OSError, ValueError) as exc:   # a full disk, a closed descriptor: the report did not get out
+        raise UsageError("cannot write the report: %s" % (getattr(exc, "strerror", None) or exc))
+    return code
 
 
 def load_rules():

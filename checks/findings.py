@@ -9,6 +9,11 @@
                "summary": {"pass": n, "warn": n, "fail": n, "unknown": n, "na": n, "error": n,
                            "verdict": "ready" | "ready-with-warnings" | "not-ready" | "incomplete"}}
 """
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at run time
+    from .contracts import Finding
 
 REPORT_SCHEMA = "invoke-check-report/1"
 # "na": the rule does not apply to this machine (no NVIDIA GPU for the NVIDIA
@@ -20,18 +25,8 @@ EXIT_FAILED = 1      # a requirement failed
 EXIT_USAGE = 2       # bad usage or unreadable input
 
 
-def finding(rule_id, status, title, detail, fix=None, docs=None):
+def finding(rule_id: str, status: str, title: str, detail: str, fix: str | None = None,
+            docs: str | None = None) -> Finding:
     if status not in STATUSES:
         raise ValueError("unknown status %r" % (status,))
     return {"id": rule_id, "status": status, "title": title, "detail": detail, "fix": fix, "docs": docs}
-
-
-def docs_url(site_url, page, anchor=None):
-    """The URL of a page of the site (and an anchor on it): "requirements.md" -> <site>/requirements/."""
-    path = page[:-3] if page.endswith(".md") else page
-    if path == "index" or path.endswith("/index"):
-        path = path[:-5]
-    elif path:
-        path += "/"
-    url = site_url.rstrip("/") + "/" + path
-    return url + "#" + anchor if anchor else url

@@ -2,6 +2,8 @@
 
 GB, MB and TB are decimal (SI) and GiB, MiB, TiB binary, as in the rules file.
 """
+from __future__ import annotations
+
 import re
 
 UNITS = {
@@ -24,7 +26,7 @@ MAX_BYTES = 2 ** 64
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,20}$")
 
 
-def whole_number(text):
+def whole_number(text: object) -> int | None:
     """The non-negative integer written in `text` with ASCII digits, or None.
 
     Unlike str.isdigit() + int(), this never raises: it refuses digits int()
@@ -36,14 +38,14 @@ def whole_number(text):
     return int(value) if _WHOLE_NUMBER.match(value) else None
 
 
-def plausible_bytes(number):
+def plausible_bytes(number: object) -> int | None:
     """`number` when it can be a size in bytes (a whole number from 0 to MAX_BYTES), else None."""
     if isinstance(number, bool) or not isinstance(number, int):
         return None
     return number if 0 <= number <= MAX_BYTES else None
 
 
-def parse_size(text):
+def parse_size(text: str) -> int:
     """Return the number of bytes in a size such as "12 GB" or "8151 MiB".
 
     Raises ValueError naming what was expected.
@@ -57,7 +59,7 @@ def parse_size(text):
     return int(round(float(match.group(1)) * UNITS[match.group(2)]))
 
 
-def format_gb(num_bytes, digits=1):
+def format_gb(num_bytes: float, digits: int = 1) -> str:
     """Format bytes in decimal GB, as the rules state sizes: 12000000000 -> '12 GB'."""
     value = num_bytes / float(UNITS["GB"])
     text = ("%." + str(digits) + "f") % value

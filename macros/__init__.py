@@ -10,7 +10,7 @@ import hashlib
 from mkdocs.exceptions import PluginError
 
 from . import browser_assets, pages
-from .rules_file import RulesError, build_stopped_message, load_rules
+from rules import RulesError, build_stopped_message, load_rules
 from .script_bundle import build_script, write_script
 
 

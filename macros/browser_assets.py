@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 
-from checks.evaluate.context import script_command
+from checks.site_links import script_command
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_PACKAGE = PROJECT_ROOT / "node_modules" / "pyodide"

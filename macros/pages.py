@@ -17,7 +17,8 @@ from checks import findings
 from checks.units import format_gb, parse_size
 
 from . import reference
-from .rules_file import families_by_id, join_words, rules_by_id
+from checks.rules_source import families_by_id, rules_by_id
+from rules import join_words
 
 VRAM_RULE = "gpu.vram"
 # Where each torch backend runs, for sentences: "58.5 GB with an NVIDIA GPU".
@@ -33,7 +34,7 @@ def register(env, rules):
     env.variables["app"] = rules["app"]
     env.variables["exit_codes"] = {"ok": findings.EXIT_OK, "failed": findings.EXIT_FAILED,
                                    "usage": findings.EXIT_USAGE}
-    for name in ("value", "raw", "family_value", "rule_heading", "rule_link", "why", "fix", "summary",
+    for name in ("value", "raw", "family_value", "rule_heading", "rule_section", "other_rules", "rule_link", "why", "fix", "summary",
                  "summary_table", "vram_table", "problematic_series_list", "install_command",
                  "package_list", "distro_list", "disk_totals"):
         env.macro(getattr(site, name), name)
@@ -78,6 +79,7 @@ class SiteValues:
 
     def __init__(self, rules, current_page=lambda: "index.md"):
         self.current_page = current_page
+        self._headed = {}   # page -> the rule ids whose heading it has rendered so far
         self.rules = rules_by_id(rules)
         self.families = families_by_id(rules)
         self.family_list = rules["model_families"]
@@ -133,12 +135,41 @@ class SiteValues:
         A rule's aliases follow it as one line, so the site's search finds the
         rule by the names people type.
         """
+        self._headed.setdefault(self.current_page(), set()).add(rule_id)
         rule = self._rule(rule_id)
         heading = "%s %s { #%s }" % ("#" * level, rule["title"], rule_id)
         if rule.get("aliases"):
             heading += '\n\n<p class="rule-aliases">Also called: %s</p>' % html.escape(
                 join_words(rule["aliases"], "and"), quote=False)
         return heading
+
+    def rule_section(self, rule_id, level=3):
+        """A whole rule from its texts alone: heading, summary, why, its values, and the fix.
+
+        For a rule no page has written prose around yet (see other_rules).
+        """
+        rule = self._rule(rule_id)
+        parts = [self.rule_heading(rule_id, level), "", "%s. %s" % (rule["summary"].rstrip("."), rule["why"])]
+        shown = [(key, self.value(rule_id, key, joiner="and")) for key, found in rule.get("values", {}).items()
+                 if isinstance(found, (str, list)) and all(isinstance(item, str) for item in _listed(found))]
+        if shown:
+            parts += ["", "| Setting | Value |", "| --- | --- |"]
+            parts += ["| `%s` | %s |" % (key, text.replace("|", "\\|")) for key, text in shown]
+        parts += ["", "**If your machine falls short:** %s" % rule["fix"]]
+        return "\n".join(parts)
+
+    def other_rules(self, heading="Other requirements"):
+        """Every rule of the page being rendered that no rule_heading() has shown yet, under one heading.
+
+        A new rule appears on its page the day it is added to the rules file;
+        a writer can later give it prose of its own with rule_heading().
+        """
+        page = self.current_page()
+        headed = self._headed.get(page, set())
+        missing = [rule_id for rule_id, rule in self.rules.items() if rule["page"] == page and rule_id not in headed]
+        if not missing:
+            return ""
+        return "\n\n".join(["## %s" % heading] + [self.rule_section(rule_id) for rule_id in missing])
 
     def rule_link(self, rule_id, text=None):
         """A Markdown link to the rule's anchor, relative to the page being rendered."""
@@ -232,6 +263,10 @@ class SiteValues:
         template = self._lookup("libs.opencv", "package_managers.%s.command" % manager)
         packages = [library["packages"][manager] for library in self._lookup("libs.opencv", "libraries")]
         return template.format(packages=" ".join(packages))
+
+
+def _listed(value):
+    return value if isinstance(value, list) else [value]
 
 
 def _wrapped(markdown_table, css_class):

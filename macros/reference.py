@@ -106,7 +106,7 @@ def rules_error_example():
     import re
     import tempfile
 
-    from .rules_file import RULES_PATH, RulesError, build_stopped_message, load_rules
+    from rules import RULES_PATH, RulesError, build_stopped_message, load_rules
 
     text = RULES_PATH.read_text(encoding="utf-8")
     start = text.index("id: ram.total")

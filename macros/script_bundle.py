@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 
 import checks
-from checks.findings import docs_url
+from checks.site_links import docs_url
 
-from .rules_file import join_words
+from rules import join_words
 
 CHECKS_DIR = Path(checks.__file__).resolve().parent
 SCRIPT_NAME = "check.py"
@@ -96,7 +96,8 @@ _HEADER = '''#!/usr/bin/env python3
 Built from the checks package and rules/requirements.yaml of the requirements
 site ({site_url}); do not edit by hand. It uses only the standard library,
 opens no network connection, writes no file and asks nothing. The one call
-that runs it is on the last line, so a download cut short runs nothing.
+that runs it is the last statement, in brackets, so a download cut short
+anywhere in it is a syntax error and runs nothing.
 """
 import sys
 
@@ -167,5 +168,9 @@ def main(argv=None):
     return run_checks(sys.argv[1:] if argv is None else argv)
 
 
-if __name__ == "__main__": sys.exit(main())
+# The one call that runs the checker, in brackets: a download cut anywhere inside
+# them leaves a bracket open, a syntax error, so nothing runs.
+(
+    __name__ == "__main__" and sys.exit(main())
+)
 '''

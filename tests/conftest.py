@@ -1,6 +1,4 @@
 """Fixtures shared by the whole suite."""
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -9,7 +7,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from macros.rules_file import load_rules  # noqa: E402
+from rules import load_rules  # noqa: E402
+from tools.site_build import build_site  # noqa: E402
 
 SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures" / "real-outputs"
 
@@ -23,16 +22,6 @@ def project_root():
 def rules():
     """The rules file, loaded and validated as the build loads it."""
     return load_rules()
-
-
-def build_site(project_dir, site_dir):
-    """Run `mkdocs build --strict` for `project_dir` into `site_dir`; return the CompletedProcess."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    # No -q: it hides warnings from --strict, so a broken link would pass.
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-        cwd=str(project_dir), env=env, capture_output=True, text=True, timeout=600,
-    )
 
 
 @pytest.fixture(scope="session")

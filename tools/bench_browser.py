@@ -163,7 +163,8 @@ def cold_and_warm_ms(browser, url):
 
 
 def build_site(site_dir):
-    from tests.conftest import build_site as build
+    from tools.site_build import build_site as build
+
     result = build(ROOT, site_dir)
     if result.returncode != 0:
         sys.exit("mkdocs build failed:\n%s%s" % (result.stdout, result.stderr))

@@ -37,10 +37,10 @@ def measure(python, args):
 
 
 def build_script(directory):
-    from macros.rules_file import load_rules
+    from rules import load_rules
     from macros.script_bundle import build_script as build, write_script
-    from checks.rules_source import _site_url
-    return write_script(directory, build(load_rules(), _site_url(str(ROOT / "mkdocs.yml"))))
+    from checks.rules_source import site_url_of
+    return write_script(directory, build(load_rules(), site_url_of(str(ROOT / "mkdocs.yml"))))
 
 
 def main(argv=None):

@@ -5,22 +5,20 @@ temporary folder with `mkdocs build --strict` and prints the median, fastest
 and slowest wall-clock seconds.
 """
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from tools.site_build import build_site
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_once(site_dir):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-                            cwd=str(PROJECT_ROOT), env=env, capture_output=True, text=True)
+    result = build_site(PROJECT_ROOT, site_dir)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit("mkdocs build failed:\n%s%s" % (result.stdout, result.stderr))

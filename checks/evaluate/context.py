@@ -3,27 +3,20 @@
 A `Check` wraps one rule and the facts for one run, and builds findings that
 carry the rule's title and a link to the rule on the site.
 """
-from ..findings import docs_url, finding
+from ..findings import finding
+from ..rules_source import rule_values
+from ..site_links import docs_url
 
+CANT_TELL_FROM_BROWSER = "Can't tell from a browser"
 BROWSER_CANNOT_TELL = "A browser can't tell this"
 PASTE_CANNOT_TELL = "A pasted nvidia-smi output doesn't say this"
 NOT_MEASURED = "Not measured: the facts do not say (%s)."
-
-
 OS_NAMES = {"Darwin": "macOS", "Windows": "Windows", "Linux": "Linux"}
 
 
 def os_name(system):
     """platform.system() as people say it: "Darwin" -> "macOS"."""
     return OS_NAMES.get(system, system or "this system")
-
-
-def script_command(site_url, system=None):
-    """The one-line command that runs the full check from the site, for `system` (PowerShell on Windows)."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    if system == "Windows":
-        return "irm %scheck.py | py -3 -" % base
-    return "curl -fsSL %scheck.py | python3 -" % base
 
 
 class Check(object):
@@ -42,10 +35,7 @@ class Check(object):
 
     def rule_values(self, rule_id):
         """The values of another rule (checks may share a setting)."""
-        for rule in self.rules["rules"]:
-            if rule["id"] == rule_id:
-                return rule.get("values", {})
-        return {}
+        return rule_values(self.rules, rule_id)
 
     def result(self, status, detail, fix=None):
         return finding(self.rule["id"], status, self.rule["title"], detail, fix,
@@ -77,6 +67,10 @@ class Check(object):
         # From a browser or a paste, the report ends with one call to action
         # (the full check's command) for everything it could not see.
         return self.result("unknown", self.why_unknown(*paths))
+
+    def browser_cannot_tell(self, why):
+        """An `unknown` finding for what the browser showed but cannot settle (the report ends with the script)."""
+        return self.result("unknown", "%s: %s" % (CANT_TELL_FROM_BROWSER, why))
 
     def why_unknown(self, *paths):
         reasons = self.facts.get("unknown") or {}

@@ -1,5 +1,6 @@
 """driver.nvidia and driver.amd."""
 from .context import os_name
+from .registry import rule_check
 
 
 def known_failure(check, nvidia_smi):
@@ -29,6 +30,7 @@ def versions(gpus, *keys):
     return None
 
 
+@rule_check("driver.nvidia", reads=("os", "nvidia", "gpu_hardware"), errors_from=("nvidia",))
 def check_nvidia(check):
     tool = check.values["tool"]
     nvidia_smi = check.facts.get("nvidia_smi") or {}
@@ -61,6 +63,7 @@ def check_nvidia(check):
     return check.unknown("nvidia_smi.status", "nvidia_smi")
 
 
+@rule_check("driver.amd", reads=("os", "amd", "gpu_hardware"), errors_from=("amd",))
 def check_amd(check):
     tool = check.values["tool"]
     has_amd = any(gpu.get("vendor") == "amd" for gpu in check.facts.get("gpus") or []) \

@@ -1,6 +1,7 @@
 """gpu.dedicated, gpu.vram and gpu.problematic."""
 from ..units import format_gb, format_mib, parse_size
 from . import gpus as gpu_facts
+from .registry import GPU_PROBES, rule_check
 
 
 def families_by_size(rules):
@@ -29,6 +30,7 @@ def gpus_not_known(check):
     return not check.facts.get("gpus") and (check.from_browser or "gpus" in (check.facts.get("unknown") or {}))
 
 
+@rule_check("gpu.dedicated", reads=("os",) + GPU_PROBES, errors_from=GPU_PROBES)
 def check_dedicated(check):
     found = gpu_facts.dedicated_gpus(check.facts)
     if found:
@@ -45,6 +47,7 @@ def check_dedicated(check):
     return check.with_status(check.values["without_gpu"], detail)
 
 
+@rule_check("gpu.vram", reads=("os", "ram") + GPU_PROBES, errors_from=GPU_PROBES)
 def check_vram(check):
     share = check.values["apple_unified_share"]
     gpu, vram, estimate = gpu_facts.best_gpu(check.facts, share)
@@ -100,6 +103,7 @@ def _times(value):
     return "twice" if value == 2 else "%g times" % value
 
 
+@rule_check("gpu.problematic", reads=("os", "nvidia"), errors_from=("nvidia",))
 def check_problematic(check):
     nvidia = [gpu for gpu in check.facts.get("gpus") or [] if gpu.get("vendor") == "nvidia"]
     if not nvidia and "nvidia" in gpu_facts.vendors_without_driver(check.facts):
@@ -125,4 +129,7 @@ def check_problematic(check):
         detail = "The GPU name was cut off before its model (%s): the series can't be told." % ", ".join(unreadable)
         return check.result("unknown", detail, "Run %s --query-gpu=name --format=csv to see the full name." % tool)
     names = ", ".join(gpu["name"] for gpu in nvidia)
+    similar = [gpu["name"] for gpu in nvidia if gpu.get("name_exact") is False]
+    if similar:
+        return check.browser_cannot_tell("the browser names a similar model (%s), not the exact one." % ", ".join(similar))
     return check.passed("%s: not in a problematic series." % names)

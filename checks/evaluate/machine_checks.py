@@ -1,7 +1,9 @@
 """ram.total, disk.ssd, disk.free and tmp.space."""
 from ..units import format_gb, parse_size
+from .registry import GPU_PROBES, rule_check
 
 
+@rule_check("ram.total", reads=("os", "ram"), errors_from=("ram",))
 def check_ram(check):
     ram = check.facts.get("ram") or {}
     total = ram.get("total_bytes")
@@ -24,6 +26,7 @@ def check_ram(check):
     return check.failed(detail)
 
 
+@rule_check("disk.ssd", reads=("os", "disk"), errors_from=("disk",))
 def check_ssd(check):
     disk = check.facts.get("disk") or {}
     rotational = disk.get("rotational")
@@ -54,6 +57,7 @@ def torch_backend(facts):
 BACKEND_NAMES = {"cuda": "NVIDIA (CUDA)", "rocm": "AMD (ROCm)", "mps": "Apple Silicon (MPS)", "cpu": "CPU-only"}
 
 
+@rule_check("disk.free", reads=("os", "disk", "gpu_hardware") + GPU_PROBES, errors_from=("disk",))
 def check_disk_free(check):
     disk = check.facts.get("disk") or {}
     free = disk.get("free_bytes")
@@ -86,6 +90,7 @@ def installer_command(check):
     return run.get(key) or run.get("linux") or "the installer"
 
 
+@rule_check("tmp.space", reads=("os", "temp"), errors_from=("temp",))
 def check_tmp(check):
     temp = check.facts.get("temp") or {}
     path = temp.get("path") or "the temporary directory"

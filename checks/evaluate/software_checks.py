@@ -1,5 +1,6 @@
 """python.version and libs.opencv."""
 from .context import os_name
+from .registry import rule_check
 
 # platform.system() names -> the OS keys the rules use.
 OS_KEYS = {"Linux": "linux", "Darwin": "macos", "Windows": "windows"}
@@ -13,6 +14,7 @@ def os_key(facts):
     return OS_KEYS.get((facts.get("os") or {}).get("system"))
 
 
+@rule_check("python.version", reads=("os", "python"), errors_from=("python",))
 def check_python(check):
     python = check.facts.get("python") or {}
     version = python.get("version")
@@ -52,6 +54,7 @@ def package_manager(facts, managers):
     return None
 
 
+@rule_check("libs.opencv", reads=("os", "libs"), errors_from=("libs",))
 def check_opencv(check):
     key = os_key(check.facts)
     if key is None:

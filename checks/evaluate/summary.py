@@ -1,9 +1,17 @@
 """Counts per status, the overall verdict and the exit code."""
+from __future__ import annotations
+
 from ..findings import EXIT_FAILED, EXIT_OK, STATUSES
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at run time
+    from typing import Any
 
-def summarize(findings):
-    counts = dict((status, 0) for status in STATUSES)
+    from ..contracts import Finding
+
+
+def summarize(findings: list[Finding]) -> dict[str, Any]:
+    counts: dict[str, Any] = dict((status, 0) for status in STATUSES)
     for item in findings:
         counts[item["status"]] += 1
     if counts["fail"]:

@@ -21,7 +21,7 @@ def probe_amd(facts, context):
     if path is None:
         section["status"] = "missing"
     else:
-        gpus = _from_rocm_smi(section, context, path)
+        gpus = _from_rocm_smi(section, facts, context, path)
     if not gpus:
         gpus = _from_sysfs(context)
     driver = section["driver_version"] or (context.read("/sys/module/amdgpu/version") or "").strip() or None
@@ -36,11 +36,14 @@ def probe_amd(facts, context):
             mark_unknown(facts, "rocm_smi.rocm_version", "/opt/rocm/.info/version is missing")
 
 
-def _from_rocm_smi(section, context, path):
+def _from_rocm_smi(section, facts, context, path):
     # Imported here: a machine without rocm-smi never compiles its parser.
     from ..parsers.rocm_smi import parse_driver_json, parse_product_json, parse_vram_json
 
     vram_run = context.run([path, "--showmeminfo", "vram", "--json"], timeout=8)
+    if vram_run["status"] == "unavailable":
+        mark_unknown(facts, "gpus", "Can't tell: %s." % vram_run["message"].rstrip("."))
+        return _unavailable(section, facts, vram_run)
     if vram_run["status"] != "ok":
         section["status"] = "timeout" if vram_run["status"] == "timeout" else "failed"
         section["message"] = short_message((vram_run["stdout"] + vram_run["stderr"]).strip() or vram_run["message"])
@@ -52,7 +55,10 @@ def _from_rocm_smi(section, context, path):
         return []
     section["status"] = "ok"
     names = parse_product_json(context.run([path, "--showproductname", "--json"], timeout=8)["stdout"])["cards"]
-    driver = parse_driver_json(context.run([path, "--showdriverversion", "--json"], timeout=8)["stdout"])
+    driver_run = context.run([path, "--showdriverversion", "--json"], timeout=8)
+    if driver_run["status"] == "unavailable":
+        _unavailable(section, facts, driver_run)
+    driver = parse_driver_json(driver_run["stdout"])
     section["driver_version"] = driver["driver_version"]
     gpus = []
     for card, size in vram["cards"].items():
@@ -60,6 +66,14 @@ def _from_rocm_smi(section, context, path):
         gpu["vram_bytes"] = size
         gpus.append(gpu)
     return gpus
+
+
+def _unavailable(section, facts, result):
+    """The checker could not run rocm-smi (a limit of its own): can't tell, not "failed"."""
+    section["status"] = "unavailable"
+    section["message"] = result["message"]
+    mark_unknown(facts, "rocm_smi.status", "Can't tell: %s." % result["message"].rstrip("."))
+    return []
 
 
 def _from_sysfs(context):

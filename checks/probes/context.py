@@ -1,25 +1,45 @@
 """What every probe reads the machine through: a filesystem root, an environment, tools.
 
-Tests give a fake root (a folder holding proc/, sys/, etc/) and an environment
-whose PATH holds fake tools; on a real machine the root is "/" and the
-environment is os.environ.
+Tests give a fake root (a folder holding proc/, sys/, etc/), an environment
+whose PATH holds fake tools and the platform to probe as (`Platform`), so the
+Linux, macOS and Windows branches all run on any machine; on a real machine the
+root is "/", the environment is os.environ and the platform is this one's.
 """
 import os
 import platform
 import shutil
 
+from ..rules_source import rule_values
 from ..run import run_tool
 
 MAX_FILE_BYTES = 1000000
 
 
+class Platform(object):
+    """What the probes branch on: the OS as Python's platform module names it."""
+
+    def __init__(self, system=None, release=None, version=None, machine=None, mac_version=None):
+        self.system = system
+        self.release = release
+        self.version = version
+        self.machine = machine
+        self.mac_version = mac_version
+
+    @classmethod
+    def this_machine(cls):
+        return cls(system=platform.system() or None, release=platform.release() or None,
+                   version=platform.version() or None, machine=platform.machine() or None,
+                   mac_version=platform.mac_ver()[0] or None)
+
+
 class ProbeContext(object):
-    def __init__(self, root="/", env=None, rules=None):
+    def __init__(self, root="/", env=None, rules=None, platform_info=None):
         self.root = root or "/"
         self.env = dict(os.environ) if env is None else dict(env)
         self.real_env = env is None
         self.rules = rules
-        self.system = platform.system() or None
+        self.platform = platform_info or Platform.this_machine()
+        self.system = self.platform.system
 
     @property
     def is_real_root(self):
@@ -57,10 +77,7 @@ class ProbeContext(object):
         return run_tool(args, timeout=timeout, env_extra=extra)
 
     def rule_values(self, rule_id):
-        for rule in (self.rules or {}).get("rules", []):
-            if rule.get("id") == rule_id:
-                return rule.get("values", {})
-        return {}
+        return rule_values(self.rules, rule_id)
 
 
 def mark_unknown(facts, dotted_path, why):

@@ -58,6 +58,8 @@ class _Asker(object):
                 "stopped looking after %d s: Pythons on PATH did not answer in time" % ASK_BUDGET)
             return None, None
         result = self.context.run(command + ASK_VERSION, timeout=min(ASK_TIMEOUT, left))
+        if result["status"] == "unavailable":
+            self.facts["unknown"]["python.others"] = "not all looked at: %s" % result["message"]
         lines = result["stdout"].split()
         if result["status"] != "ok" or not lines or not lines[0].replace(".", "").isdigit():
             return None, None

@@ -29,9 +29,12 @@ def probe_nvidia(facts, context, nvidia_smi_text=None):
     query, fields = _query(context, path)
     section["exit_code"] = query["exit_code"]
     if query["status"] != "ok":
-        section["status"] = "timeout" if query["status"] == "timeout" else (
-            "missing" if query["status"] == "missing" else "failed")
+        section["status"] = STATUSES.get(query["status"], "failed")
         section["message"] = _tool_message(query)
+        if query["status"] == "unavailable":
+            section["exit_code"] = None
+            mark_unknown(facts, "nvidia_smi.status", _cannot_tell(query))
+            mark_unknown(facts, "gpus", _cannot_tell(query))     # it would have listed the GPUs
         return
     parsed = _parsers().parse_nvidia_smi(query["stdout"], query_fields=fields)
     if not parsed["gpus"]:
@@ -40,7 +43,12 @@ def probe_nvidia(facts, context, nvidia_smi_text=None):
         return
     section["status"] = "ok"
     # Only the plain table prints the CUDA version the driver supports.
-    table = _parsers().parse_nvidia_smi(context.run([path], timeout=8)["stdout"])
+    table_run = context.run([path], timeout=8)
+    if table_run["status"] == "unavailable":
+        section["status"] = "unavailable"
+        section["message"] = table_run["message"]
+        mark_unknown(facts, "nvidia_smi.status", _cannot_tell(table_run))
+    table = _parsers().parse_nvidia_smi(table_run["stdout"])
     for gpu in parsed["gpus"]:
         gpu["cuda_version"] = table["cuda_version"]
         facts["gpus"].append(gpu)
@@ -48,6 +56,14 @@ def probe_nvidia(facts, context, nvidia_smi_text=None):
         mark_unknown(facts, "nvidia_smi.cuda_version", "the plain nvidia-smi output showed no CUDA version")
     if "compute_cap" not in fields:
         mark_unknown(facts, "gpus.compute_capability", "this driver's nvidia-smi cannot report compute_cap")
+
+
+# run_tool's statuses -> the nvidia_smi section's; "unavailable": the checker could not run it.
+STATUSES = {"timeout": "timeout", "missing": "missing", "unavailable": "unavailable"}
+
+
+def _cannot_tell(result):
+    return "Can't tell: %s." % result["message"].rstrip(".")
 
 
 def find_nvidia_smi(context):
@@ -113,9 +129,23 @@ def probe_pci(facts, context):
         mark_unknown(facts, "gpu_hardware", "/sys/bus/pci/devices is unreadable")
         return
     vendors = set()
+    unreadable = 0
     for device in devices:
         base = "/sys/bus/pci/devices/" + device
-        if (context.read(base + "/class") or "").strip().startswith("0x03"):
-            vendors.add((context.read(base + "/vendor") or "").strip().lower())
-    hardware["nvidia"] = bool(hardware["nvidia"]) or NVIDIA_PCI_VENDOR in vendors
-    hardware["amd"] = bool(hardware["amd"]) or AMD_PCI_VENDOR in vendors
+        device_class = context.read(base + "/class")
+        if device_class is None:
+            unreadable += 1
+        elif device_class.strip().startswith("0x03"):
+            vendor = context.read(base + "/vendor")
+            if vendor is None:
+                unreadable += 1
+            vendors.add((vendor or "").strip().lower())
+    for vendor, pci_id in (("nvidia", NVIDIA_PCI_VENDOR), ("amd", AMD_PCI_VENDOR)):
+        if hardware[vendor] or pci_id in vendors:
+            hardware[vendor] = True
+        elif unreadable:
+            # A device not read (the checker out of open files, say) may be that GPU: not "absent".
+            mark_unknown(facts, "gpu_hardware." + vendor,
+                         "%d PCI device file(s) under /sys/bus/pci/devices could not be read" % unreadable)
+        else:
+            hardware[vendor] = False

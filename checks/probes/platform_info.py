@@ -1,6 +1,4 @@
 """The os section: which OS, which release, WSL, Apple Silicon and Rosetta."""
-import platform
-
 from ..parsers.linux import parse_os_release
 from ..parsers.macos import parse_sysctl_flag, parse_sw_vers
 from .context import mark_unknown
@@ -9,15 +7,15 @@ from .context import mark_unknown
 def probe_os(facts, context):
     section = facts["os"]
     section["system"] = context.system
-    section["release"] = platform.release() or None
-    section["version"] = platform.version() or None
-    section["machine"] = platform.machine() or None
+    section["release"] = context.platform.release
+    section["version"] = context.platform.version
+    section["machine"] = context.platform.machine
     if context.system == "Linux":
         _linux(section, facts, context)
     elif context.system == "Darwin":
         _macos(section, facts, context)
     elif context.system == "Windows":
-        _windows(section)
+        _windows(section, context)
 
 
 def _linux(section, facts, context):
@@ -36,24 +34,33 @@ def _linux(section, facts, context):
 
 def _macos(section, facts, context):
     section["wsl"] = False
-    section["version"] = platform.mac_ver()[0] or None
+    section["version"] = context.platform.mac_version
     if not section["version"]:
         result = context.run(["sw_vers"], timeout=5)
         section["version"] = parse_sw_vers(result["stdout"]).get("ProductVersion")
-    arm64 = parse_sysctl_flag(context.run(["sysctl", "-n", "hw.optional.arm64"], timeout=5)["stdout"])
+    arm64_run = context.run(["sysctl", "-n", "hw.optional.arm64"], timeout=5)
+    arm64 = parse_sysctl_flag(arm64_run["stdout"])
     section["apple_silicon"] = bool(arm64) or section["machine"] == "arm64"
+    if not section["apple_silicon"] and arm64_run["status"] == "unavailable":
+        # An x86_64 Python may be Rosetta on Apple Silicon: only sysctl tells, and it did not run.
+        section["apple_silicon"] = section["rosetta"] = None
+        mark_unknown(facts, "os.apple_silicon", "Can't tell: %s." % arm64_run["message"].rstrip("."))
+        return
     if section["apple_silicon"]:
-        translated = parse_sysctl_flag(context.run(["sysctl", "-n", "sysctl.proc_translated"], timeout=5)["stdout"])
-        section["rosetta"] = bool(translated)
+        translated_run = context.run(["sysctl", "-n", "sysctl.proc_translated"], timeout=5)
+        section["rosetta"] = bool(parse_sysctl_flag(translated_run["stdout"]))
+        if translated_run["status"] == "unavailable":
+            section["rosetta"] = None
+            mark_unknown(facts, "os.rosetta", "Can't tell: %s." % translated_run["message"].rstrip("."))
     else:
         section["rosetta"] = False
 
 
-def _windows(section):
+def _windows(section, context):
     section["wsl"] = False
     section["apple_silicon"] = False
     section["rosetta"] = False
-    version = platform.version() or ""
+    version = context.platform.version or ""
     section["version"] = version or None
     # Windows 11 still calls itself release "10" in older Pythons: the build tells.
     parts = version.split(".")

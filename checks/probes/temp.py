@@ -26,6 +26,7 @@ def probe_temp(facts, context):
         if mount is None:
             mark_unknown(facts, "temp.is_tmpfs", "no mount holds %s in /proc/self/mounts" % path)
             return
+        section["mount_point"] = mount["mount_point"]
         section["fs_type"] = mount["fs_type"]
         section["is_tmpfs"] = mount["fs_type"] in RAM_FILESYSTEMS
     elif context.system in ("Darwin", "Windows"):

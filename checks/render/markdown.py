@@ -1,12 +1,25 @@
-"""A Markdown block to paste into a bug report: findings, models and the key facts."""
+"""A Markdown block to paste into a bug report: findings, models and the key facts.
+
+It is meant for public trackers: home folders in paths show as ~ (or
+%USERPROFILE%), and text from the machine cannot open HTML, links or images.
+"""
 from ..units import format_gb
+from .safe import current_home, visible, without_home
 
 MARKS = {"pass": "\u2705 pass", "warn": "\u26a0\ufe0f warn", "fail": "\u274c fail",
          "unknown": "\u2754 unknown", "na": "\u2796 not applicable", "error": "\U0001f4a5 error"}
 
 
-def cell(text):
-    return (text or "").replace("|", "\\|").replace("\n", " ").strip()
+_MARKDOWN_ESCAPES = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")] + [
+    (char, "\\" + char) for char in "\\`*_[]|"]
+
+
+def cell(text, home=None):
+    """`text` as one table cell: no line breaks, escapes, Markdown or HTML of its own, no home folder."""
+    text = without_home(visible(text or ""), home).replace("\n", " ").strip()
+    for char, escaped in _MARKDOWN_ESCAPES:
+        text = text.replace(char, escaped)
+    return text
 
 
 def size(num_bytes):
@@ -42,23 +55,31 @@ def key_facts(facts):
     if temp.get("path"):
         rows.append(("Temp", "%s (%s), %s free" % (temp.get("path"), temp.get("fs_type") or "file system unknown",
                                                     size(temp.get("free_bytes")))))
+    notes = facts.get("sanitized") or {}
+    if isinstance(notes, dict) and notes:
+        rows.append(("Removed from the input", "; ".join("%s: %s" % (where, notes[where]) for where in sorted(notes)[:8])
+                     + ("; %d more" % (len(notes) - 8) if len(notes) > 8 else "")))
     return rows
 
 
-def render_markdown(report):
+def render_markdown(report, home=None):
+    """The Markdown block; `home` (this machine's home folder by default) shows as ~."""
+    home = current_home() if home is None else home
     summary = report["summary"]
     counts = ", ".join("%d %s" % (summary[status], "not applicable" if status == "na" else status)
                        for status in ("pass", "warn", "fail", "unknown", "na", "error") if summary.get(status))
     lines = ["<details><summary>Invoke system check: <b>%s</b> (%s)</summary>" % (summary["verdict"], counts),
              "", "| Result | Check | Detail |", "|---|---|---|"]
     for item in report["findings"]:
-        lines.append("| %s | %s | %s |" % (MARKS[item["status"]], cell(item["title"]), cell(item["detail"])))
+        lines.append("| %s | %s | %s |" % (MARKS[item["status"]], cell(item["title"], home),
+                                           cell(item["detail"], home)))
     lines.extend(["", "| Result | Model | Reason |", "|---|---|---|"])
     for model in report["models"]:
-        lines.append("| %s | %s | %s |" % (MARKS[model["status"]], cell(model["name"]), cell(model["reason"])))
+        lines.append("| %s | %s | %s |" % (MARKS[model["status"]], cell(model["name"], home),
+                                           cell(model["reason"], home)))
     lines.extend(["", "| Fact | Value |", "|---|---|"])
     for name, value in key_facts(report["facts"]):
-        lines.append("| %s | %s |" % (name, cell(str(value))))
+        lines.append("| %s | %s |" % (name, cell(str(value), home)))
     lines.extend(["", "Checker %s." % report["checker"]["version"],
                   "</details>", ""])
     return "\n".join(lines)

@@ -9,6 +9,8 @@ import re
 import shutil
 import textwrap
 
+from .safe import visible
+
 MARKS = {"pass": u"[\u2713]", "warn": "[!]", "fail": u"[\u2717]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
 ASCII_MARKS = {"pass": "[OK]", "warn": "[!]", "fail": "[X]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
 COLOURS = {"pass": "32", "warn": "33", "fail": "31", "unknown": "36", "na": "2", "error": "35"}
@@ -94,14 +96,28 @@ class Line(object):
 
 
 def finding_lines(item, verbose):
+    title, detail = visible(item["title"]), visible(item["detail"])
     if item["status"] in ("pass", "na") and not verbose:
-        return [Line("%s: %s" % (item["title"], first_sentence(item["detail"])), item["status"], INDENT)]
-    lines = [Line(item["title"], item["status"], INDENT)]
-    lines.append(Line(INDENT + item["detail"], indent=INDENT))
+        return [Line("%s: %s" % (title, first_sentence(detail)), item["status"], INDENT)]
+    lines = [Line(title, item["status"], INDENT)]
+    lines.append(Line(INDENT + detail, indent=INDENT))
     if item.get("fix"):
-        lines.append(Line(INDENT + "Fix: " + item["fix"], indent=INDENT + "     "))
+        lines.append(Line(INDENT + "Fix: " + visible(item["fix"]), indent=INDENT + "     "))
     if item.get("docs") and (verbose or item["status"] not in ("pass", "na")):
-        lines.append(Line(INDENT + "More: " + item["docs"], indent=INDENT + "      "))
+        lines.append(Line(INDENT + "More: " + visible(item["docs"]), indent=INDENT + "      "))
+    return lines
+
+
+def sanitized_lines(facts):
+    """What was removed from the input (see checks/facts.py clean_facts), one line each."""
+    notes = (facts or {}).get("sanitized") or {}
+    if not isinstance(notes, dict) or not notes:
+        return []
+    lines = ["", "Removed from the input (control or invisible characters):"]
+    for where in sorted(notes)[:20]:
+        lines.append("%s%s: %s" % (INDENT, visible(where), visible(notes[where])))
+    if len(notes) > 20:
+        lines.append("%s... and %d more" % (INDENT, len(notes) - 20))
     return lines
 
 
@@ -130,7 +146,9 @@ def render_terminal(report, stream, verbose=False, environ=None):
     if report.get("models"):
         lines.extend(["", style.bold(MODELS_HEADING)])
         for model in report["models"]:
-            lines.extend(Line("%s: %s" % (model["name"], model["reason"]), model["status"], INDENT).render(style, width))
+            lines.extend(Line("%s: %s" % (visible(model["name"]), visible(model["reason"])), model["status"],
+                              INDENT).render(style, width))
+    lines.extend(sanitized_lines(report.get("facts")))
     lines.append("")
     lines.extend(Line(summary_line(report["summary"]), bold=True).render(style, width))
     text = "\n".join(lines) + "\n"

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from checks.browser import CANT_TELL, facts_from_browser, run_browser_check, run_paste
-from checks.evaluate.context import script_command
+from checks.site_links import script_command
 from checks.render.html import render_error, render_report
 
 SITE = "http://127.0.0.1:8000/"

@@ -88,7 +88,7 @@ def test_docs_link_to_the_rule_on_its_page(rules):
 def test_an_exception_in_one_check_is_an_error_finding_and_the_others_still_run(rules, monkeypatch):
     def broken(check):
         raise ZeroDivisionError("boom")
-    monkeypatch.setitem(CHECKS, "disk.ssd", broken)
+    monkeypatch.setitem(CHECKS, "disk.ssd", CHECKS["disk.ssd"]._replace(function=broken))
     report = run(rules, linux_box())
     error = finding(report, "disk.ssd")
     assert error["status"] == "error" and "ZeroDivisionError" in error["detail"] and "boom" in error["detail"]

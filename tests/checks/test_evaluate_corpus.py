@@ -4,7 +4,7 @@ import json
 import pytest
 
 from checks.evaluate import evaluate
-from tests.corpus import case_dir, facts_for_case, list_cases
+from tools.corpus import case_dir, facts_for_case, list_cases
 
 SITE = "https://example.test/"
 

@@ -11,9 +11,7 @@ from checks.parsers.macos import parse_displays, parse_sw_vers, parse_sysctl_int
 from checks.parsers.nvidia_smi import MIB, parse_nvidia_smi
 from checks.probes import gather_facts
 from checks.run import run_tool
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from corpus import case_dir, facts_for_case, list_cases  # noqa: E402
+from tools.corpus import case_dir, facts_for_case, list_cases
 
 EXPECTED = {   # case: (gpu names, VRAM MiB, compute capability of the first, nvidia_smi status)
     "gtx-1660-ti": (["NVIDIA GeForce GTX 1660 Ti"], [6144], "7.5", "ok"),
@@ -232,3 +230,24 @@ def test_pasted_text_is_parsed_without_running_anything(tmp_path):
     facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, nvidia_smi_text=text, only_sections=["nvidia"])
     assert facts["nvidia_smi"]["status"] == "ok"
     assert facts["gpus"][0]["vram_bytes"] == 12288 * MIB
+
+
+def test_a_tmpdir_inside_a_small_tmpfs_is_remounted_at_its_mount_point(tmp_path, rules):
+    """TMPDIR=/tmp/build on the /tmp tmpfs: the fix remounts /tmp, the mount point, not /tmp/build."""
+    import shutil
+
+    from checks.evaluate import evaluate
+    from tools.corpus import CASE_PLATFORM
+
+    root = tmp_path / "root"
+    shutil.copytree(str(case_dir("cpu-only-small-tmpfs") / "root"), str(root))
+    (root / "tmp" / "build").mkdir(parents=True)
+    facts = gather_facts(root=str(root), env={"PATH": "", "TMPDIR": "/tmp/build"}, only_sections=["os", "temp"],
+                         rules=rules, platform_info=CASE_PLATFORM)
+    assert facts["temp"]["path"] == "/tmp/build"
+    assert facts["temp"]["mount_point"] == "/tmp" and facts["temp"]["is_tmpfs"] is True
+    facts["temp"]["free_bytes"] = 3 * 10 ** 9
+    finding = next(item for item in evaluate(facts, rules, "https://example.test/")["findings"]
+                   if item["id"] == "tmp.space")
+    assert finding["status"] == "fail"
+    assert finding["fix"].endswith(" /tmp"), finding["fix"]

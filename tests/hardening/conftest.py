@@ -47,3 +47,19 @@ def pytest_terminal_summary(terminalreporter):
     for kind in sorted(CASES):
         terminalreporter.write_line("%s  %d" % (kind.ljust(width), CASES[kind]))
     terminalreporter.write_line("%s  %d" % ("total".ljust(width), sum(CASES.values())))
+
+
+import pytest  # noqa: E402
+
+SCRIPT_SITE = "https://example.invalid/"
+
+
+@pytest.fixture(scope="session")
+def check_script(tmp_path_factory, rules):
+    """check.py as the site publishes it, written once per session (world-readable)."""
+    from macros.script_bundle import build_script, write_script
+    folder = tmp_path_factory.mktemp("published")
+    path = write_script(folder, build_script(rules, SCRIPT_SITE))
+    os.chmod(str(folder), 0o755)
+    os.chmod(str(path), 0o644)
+    return path

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from macros.rules_file import RULES_PATH, RulesError, load_rules
+from rules import RULES_PATH, RulesError, load_rules
 from macros.script_bundle import build_script, write_script
 
 from .conftest import count

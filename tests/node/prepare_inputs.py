@@ -35,8 +35,8 @@ def answer(report):
 def cases():
     from checks.browser import run_browser_check, run_paste
     from checks.evaluate import evaluate
-    from macros.rules_file import load_rules
-    from tests.corpus import facts_for_case, list_cases
+    from rules import load_rules
+    from tools.corpus import facts_for_case, list_cases
 
     rules = load_rules()
     found = []
@@ -57,7 +57,7 @@ def cases():
 
 
 def prepare(out_dir):
-    from macros.rules_file import load_rules
+    from rules import load_rules
     from macros.script_bundle import build_script, write_script
 
     out_dir = Path(out_dir)

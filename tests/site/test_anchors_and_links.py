@@ -1,8 +1,8 @@
 """Every rule has its anchor; broken internal links and anchors fail the strict build."""
 import pytest
 
-from tests.conftest import build_site
-from tests.site.html_pages import element_ids, html_pages, rule_values
+from tools.site_build import build_site
+from tools.verify.html_scan import built_pages
 
 
 def _page_html_path(page):
@@ -10,23 +10,23 @@ def _page_html_path(page):
 
 
 def test_every_rule_id_is_an_anchor_on_its_page(built_site, rules):
-    pages = html_pages(built_site)
+    pages = built_pages(built_site)
     for rule in rules["rules"]:
         page = _page_html_path(rule["page"])
-        assert rule["id"] in element_ids(pages[page]), "%s has no anchor #%s" % (page, rule["id"])
-        assert 'href="#%s"' % rule["id"] in pages[page], "no permalink to #%s" % rule["id"]
+        assert rule["id"] in pages[page].ids, "%s has no anchor #%s" % (page, rule["id"])
+        assert 'href="#%s"' % rule["id"] in pages[page].text, "no permalink to #%s" % rule["id"]
 
 
 def test_every_value_span_names_a_rule_and_a_key(built_site, rules):
     rule_ids = {rule["id"] for rule in rules["rules"]}
-    spans = [span for text in html_pages(built_site).values() for span in rule_values(text)]
+    spans = [span for page in built_pages(built_site).values() for span in page.rule_values()]
     assert len(spans) > 30
     for span in spans:
-        assert span["rule"] in rule_ids and span["key"] and span["text"].strip(), span
+        assert span.rule in rule_ids and span.key and span.text.strip(), span
 
 
 def test_the_home_page_links_every_rule(built_site, rules):
-    home = html_pages(built_site)["index.html"]
+    home = built_pages(built_site)["index.html"].text
     for rule in rules["rules"]:
         target = rule["page"][:-3] + "/" if rule["page"] != "index.md" else ""
         assert 'href="%s#%s"' % (target, rule["id"]) in home, rule["id"]

@@ -10,7 +10,11 @@ from html import unescape
 from html.parser import HTMLParser
 
 from macros.pages import cell
-from tests.site.html_pages import html_pages
+from tools.verify.html_scan import built_pages
+
+
+def html_pages(site_dir):
+    return dict((name, page.text) for name, page in built_pages(site_dir).items())
 
 WORDS = re.compile(r"\s+")
 

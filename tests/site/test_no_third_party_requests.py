@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlparse
 
 import yaml
 
-from tests.site.html_pages import html_pages
+from tools.verify.html_scan import built_pages
 
 LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "shortcut",
                 "apple-touch-icon", "manifest", "mask-icon"}
@@ -94,7 +94,8 @@ def _js_loads(js):
 def third_party_loads(site_dir):
     """["page: what it loads from another host"] for the whole built site."""
     problems = []
-    for page, text in html_pages(site_dir).items():
+    for page, scanned in built_pages(site_dir).items():
+        text = scanned.text
         page_url = "/" + page
         parser = _Loads()
         parser.feed(text)
@@ -126,13 +127,13 @@ def test_no_page_loads_anything_from_another_host(built_site):
 def test_the_exceptions_stay_never_requested(built_site, project_root):
     config = yaml.load((project_root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert "repo_url" not in config, "repo_url makes the theme call api.github.com"
-    pages = html_pages(built_site)
-    assert not [page for page, text in pages.items() if re.search(r'class="[^"]*\bmermaid\b', text)], \
+    pages = dict((name, page.text) for name, page in built_pages(built_site).items())
+    assert not [page for page, text in pages.items() if re.search(r'class="[^"]*mermaid', text)], \
         "an element with the mermaid class makes the theme load the diagram library from unpkg.com"
 
 
 def test_diagrams_are_inline_svg_and_no_page_loads_a_diagram_library(built_site):
-    pages = html_pages(built_site)
+    pages = dict((name, page.text) for name, page in built_pages(built_site).items())
     with_diagram = sorted(page for page, text in pages.items() if '<figure class="diagram"' in text)
     assert with_diagram == ["development/architecture/index.html"]
     assert not [page for page, text in pages.items() if "mermaid.min.js" in text]

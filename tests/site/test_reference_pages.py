@@ -2,7 +2,11 @@
 import re
 
 from macros.reference import HELP_WIDTH, cli_help
-from tests.site.html_pages import html_pages
+from tools.verify.html_scan import built_pages
+
+
+def html_pages(site_dir):
+    return dict((name, page.text) for name, page in built_pages(site_dir).items())
 
 
 def test_every_field_of_the_report_has_a_meaning(built_site):

@@ -1,22 +1,21 @@
 """One source: a changed rules file changes every page that shows the value."""
 import pytest
 
-from tests.conftest import build_site
-from tests.site.html_pages import html_pages, rule_values, vram_tables
+from tools.site_build import build_site
+from tools.verify.html_scan import built_pages
 
 RULES = "rules/requirements.yaml"
 FLUX = "  - id: flux\n    name: FLUX\n    min_vram: 10 GB\n"
 
 
 def _ram_minimums(pages):
-    return {page: [span["text"] for span in rule_values(text)
-                   if span["rule"] == "ram.total" and span["key"] == "min"]
-            for page, text in pages.items()}
+    return {name: [span.text for span in page.rule_values() if span.rule == "ram.total" and span.key == "min"]
+            for name, page in pages.items()}
 
 
 @pytest.mark.slow
 def test_changed_rules_change_every_page(project_copy, built_site, tmp_path):
-    before = _ram_minimums(html_pages(built_site))
+    before = _ram_minimums(built_pages(built_site))
     pages_with_ram = sorted(page for page, values in before.items() if values)
     assert pages_with_ram and all(values == ["12 GB"] * len(values) for values in before.values())
 
@@ -25,16 +24,15 @@ def test_changed_rules_change_every_page(project_copy, built_site, tmp_path):
     result = build_site(project_copy.root, tmp_path / "site")
     assert result.returncode == 0, result.stdout + result.stderr
 
-    pages = html_pages(tmp_path / "site")
+    pages = built_pages(tmp_path / "site")
     after = _ram_minimums(pages)
     for page in pages_with_ram:
         assert after[page] == ["16 GB"] * len(before[page]), page
     assert sorted(page for page, values in after.items() if values) == pages_with_ram
 
-    tables = {page: vram_tables(text) for page, text in pages.items() if vram_tables(text)}
-    assert len(tables) >= 2, "the home page and the requirements page each have a VRAM table"
-    for page, page_tables in tables.items():
-        for table in page_tables:
-            spans = [(span["family"], span["key"], span["text"]) for span in rule_values(table)]
-            assert ("flux", "name", "FLUX") in spans, page
-            assert ("flux", "min_vram", "10 GB") in spans, page
+    with_tables = [name for name, page in pages.items() if 'class="vram-table"' in page.text]
+    assert len(with_tables) >= 2, "the home page and the requirements page each have a VRAM table"
+    for name in with_tables:
+        spans = [(span.family, span.key, span.text) for span in pages[name].rule_values()]
+        assert ("flux", "name", "FLUX") in spans, name
+        assert ("flux", "min_vram", "10 GB") in spans, name

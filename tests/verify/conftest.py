@@ -13,7 +13,7 @@ from collections import namedtuple
 
 import pytest
 
-from tests.conftest import build_site
+from tools.site_build import build_site
 
 PROJECT_PARTS = ["rules", "docs", "macros", "checks", "tools", "mkdocs.yml"]
 ROW = re.compile(r"^\| (\d) \| `([^`]*)` \| `([^`]*)` \| (\d*) \| (.*) \|$")
@@ -100,13 +100,21 @@ def plant_before_build(copy):
     where["missing value"] = copy.line_of("docs/requirements.md", 'rule_heading("tmp.space")')
     # 2. A requirement value typed in prose.
     where["hard-coded"] = copy.append("docs/installer.md", "\nYou will quickly hit 50GB of models.\n") + 1
-    # 3. A rule without a check, and a check reading a key the rules do not have.
-    copy.replace("checks/evaluate/__init__.py", '    "ram.total": machine_checks.check_ram,\n', "")
+    # 3. A rule without a check, a check of a rule that does not exist, a check reading a probe that
+    #    does not exist, and a check reading a key the rules do not have.
+    copy.replace("checks/evaluate/machine_checks.py",
+                 '@rule_check("ram.total", reads=("os", "ram"), errors_from=("ram",))\n', "")
+    copy.replace("checks/evaluate/machine_checks.py", 'reads=("os", "disk"), errors_from=("disk",)',
+                 'reads=("os", "disks"), errors_from=("disks",)')
+    where["unknown probe"] = copy.line_of("checks/evaluate/machine_checks.py", '"disks"')
+    where["unknown rule"] = copy.append("checks/evaluate/machine_checks.py",
+                                        '\n\n@rule_check("gpu.bogus", reads=("os",))\ndef check_bogus(check):\n'
+                                        '    return check.passed("bogus")\n') + 2
     copy.replace("checks/evaluate/machine_checks.py", 'need = parse_size(check.values["min_free"])',
                  'need = parse_size(check.values["min_free_space"])')
     where["unknown key"] = copy.line_of("checks/evaluate/machine_checks.py", '"min_free_space"')
     # 4. Findings that link to anchors the pages do not have.
-    copy.replace("checks/findings.py", 'return url + "#" + anchor if anchor else url',
+    copy.replace("checks/site_links.py", 'return url + "#" + anchor if anchor else url',
                  'return url + "#" + anchor.replace(".", "-") if anchor else url')
     # 5. A stale checksum typed on the page.
     copy.replace("docs/check.md", "{{ script_sha256 }}", "0" * 64)

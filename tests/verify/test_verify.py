@@ -52,6 +52,23 @@ def test_3_a_rule_without_a_check(defective):
     assert found[0].page == "rules/requirements.yaml" and found[0].line
 
 
+def test_3_a_check_of_a_rule_that_does_not_exist(defective):
+    run, where = defective
+    found = [item for item in problems_of(run, 3) if item.rule == "gpu.bogus"]
+    assert any("check_bogus() is declared the check of a rule the rules do not have" in item.message
+               for item in found)
+    assert ("checks/evaluate/machine_checks.py", where["unknown rule"]) in [(item.page, item.line) for item in found]
+
+
+def test_3_a_check_reading_a_probe_that_does_not_exist(defective):
+    run, where = defective
+    found = [item for item in problems_of(run, 3) if "'disks'" in item.message]
+    assert {item.rule for item in found} == {"disk.ssd"}
+    assert any("reads probe 'disks', which checks.probes does not have" in item.message for item in found)
+    assert all((item.page, item.line) == ("checks/evaluate/machine_checks.py", where["unknown probe"])
+               for item in found)
+
+
 def test_3_a_check_reading_a_key_the_rules_do_not_have(defective):
     run, where = defective
     found = [item for item in problems_of(run, 3) if "min_free_space" in item.message]
@@ -96,3 +113,15 @@ def test_7_commands_that_do_not_run_as_shown(defective):
     assert ("docs/check.md", where["bad option"]) in found
     bad = [item for item in problems_of(run, 7) if "--no-such-option" in item.message][0]
     assert "exit code 2" in bad.message
+
+
+def test_verify_builds_strictly_so_a_broken_link_fails_it(project_root, tmp_path):
+    """verify builds the site through the one build helper: --strict, never -q, which would let this pass."""
+    from tests.verify.conftest import ProjectCopy, run_verify
+
+    copy = ProjectCopy(project_root, tmp_path / "project")
+    copy.append("docs/check.md", "\nSee [the guide](no-such-page.md).\n")
+    run = run_verify(copy.root, tmp_path)
+    assert run.returncode == 1
+    assert "mkdocs build --strict failed" in run.output
+    assert "no-such-page.md" in run.output

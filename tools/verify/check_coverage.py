@@ -1,10 +1,12 @@
 """3. Every rule has a check or is marked documentation-only, and the checks read only what the rules have.
 
-Static: the registry (checks.evaluate.CHECKS) against the rules, and the rule ids
-and value keys typed in the checks' sources. Dynamic: the evaluation over the
+Static: the registry (checks.evaluate.CHECKS, filled by the @rule_check
+declarations) against the rules and the probes, and the rule ids and value keys
+typed in the checks' sources. Dynamic: the evaluation over the
 fixture corpus with rules that record every key read that they do not have.
 """
 import ast
+from pathlib import Path
 
 from .problems import problem
 
@@ -14,6 +16,7 @@ CHECK = 3
 def verify(project, evaluation_factory):
     """`evaluation_factory(literal_keys)` runs the recording evaluation (shared with check 4)."""
     from checks.evaluate import CHECKS
+    from checks.probes import SECTIONS
 
     rules = {rule["id"]: rule for rule in project.rules["rules"]}
     sources = SourceScan(project)
@@ -23,10 +26,21 @@ def verify(project, evaluation_factory):
             problems.append(problem(CHECK, "no check in checks.evaluate.CHECKS, and the rule is not marked "
                                            "documentation-only (check: false)", rule=rule_id,
                                     page="rules/requirements.yaml", line=_rule_line(project, rule_id)))
-    for rule_id, function in sorted(CHECKS.items()):
+    for rule_id, declaration in sorted(CHECKS.items()):
+        where = dict(rule=rule_id, page=sources.file_of(declaration.function),
+                     line=declaration.function.__code__.co_firstlineno)  # the decorator line
+        name = declaration.function.__name__
         if rule_id not in rules:
-            problems.append(problem(CHECK, "CHECKS registers %s for a rule the rules do not have" % function.__name__,
-                                    rule=rule_id, page=sources.registry_file, line=sources.registry_line(rule_id)))
+            problems.append(problem(CHECK, "%s() is declared the check of a rule the rules do not have" % name,
+                                    **where))
+        for section in declaration.reads:
+            if section not in SECTIONS:
+                problems.append(problem(CHECK, "%s() reads probe %r, which checks.probes does not have (it has %s)"
+                                        % (name, section, ", ".join(SECTIONS)), **where))
+        for section in declaration.errors_from:
+            if section not in declaration.reads:
+                problems.append(problem(CHECK, "%s() takes its errors from probe %r, which it does not read"
+                                        % (name, section), **where))
     problems += sources.problems(rules, CHECKS)
     evaluation = evaluation_factory(sources.literal_keys)
     for rule_id, key in sorted(evaluation.misses):
@@ -50,7 +64,6 @@ class SourceScan:
     def __init__(self, project):
         self.root = project.root
         self.evaluate_dir = project.root / "checks" / "evaluate"
-        self.registry_file = "checks/evaluate/__init__.py"
         self.trees = {}
         for path in sorted(self.evaluate_dir.rglob("*.py")):
             self.trees[path.relative_to(project.root).as_posix()] = ast.parse(path.read_text(encoding="utf-8"))
@@ -61,17 +74,19 @@ class SourceScan:
                 if key is not None:
                     self.literal_keys.add(key)
 
-    def registry_line(self, rule_id):
-        for node in ast.walk(self.trees.get(self.registry_file, ast.Module(body=[]))):
-            if isinstance(node, ast.Constant) and node.value == rule_id:
-                return node.lineno
-        return None
+    def file_of(self, function):
+        """The checkout-relative path of the module that defines `function`."""
+        path = function.__code__.co_filename
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path
 
     def problems(self, rules, registry):
         all_keys = set()
         for rule in rules.values():
             all_keys |= _all_keys(rule.get("values", {}))
-        functions = dict((function.__name__, rule_id) for rule_id, function in registry.items())
+        functions = dict((declaration.function.__name__, rule_id) for rule_id, declaration in registry.items())
         found = []
         for path, tree in self.trees.items():
             found += self._rule_ids(path, tree, rules)
@@ -146,13 +161,11 @@ def _reads_values(node):
 
 
 def _named_rule_ids(tree):
-    """(node, rule id) for the keys of CHECKS / SECTIONS, rule_values("id") and by_id["id"]."""
+    """(node, rule id) for @rule_check("id", ...), rule_values("id") and by_id["id"]."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and \
-                any(isinstance(target, ast.Name) and target.id in ("CHECKS", "SECTIONS") for target in node.targets):
-            for key in node.value.keys:
-                if isinstance(key, ast.Constant) and isinstance(key.value, str):
-                    yield key, key.value
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "rule_check" \
+                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            yield node, node.args[0].value
         rule_id = _rule_values_call(node)
         if rule_id:
             yield node, rule_id

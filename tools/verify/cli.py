@@ -1,7 +1,6 @@
 """The command line of verify: build (or take) the site, run the checks, report, exit 0 or 1."""
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,13 +22,6 @@ def build_parser():
     return parser
 
 
-def build_site(project_root, site_dir):
-    """`mkdocs build --strict` of `project_root` into `site_dir`; the CompletedProcess."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site_dir)],
-                          cwd=str(project_root), env=env, capture_output=True, text=True, timeout=600)
-
-
 def main(argv=None):
     options = build_parser().parse_args(argv)
     if str(PROJECT_ROOT) not in sys.path:
@@ -37,6 +29,8 @@ def main(argv=None):
     if options.site_dir:
         return _verify(options.site_dir, options)
     with tempfile.TemporaryDirectory(prefix="verify-site-") as folder:
+        from tools.site_build import build_site
+
         built = build_site(PROJECT_ROOT, folder)
         if built.returncode != 0:
             sys.stdout.write("Verify FAILED: mkdocs build --strict failed (exit code %d):\n%s%s"

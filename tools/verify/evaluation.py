@@ -58,7 +58,7 @@ def corpus_facts(rules):
 
     cases = [("empty %s facts" % origin, new_facts(origin)) for origin in ("probe", "browser", "file")]
     try:
-        from tests.corpus import facts_for_case, list_cases
+        from tools.corpus import facts_for_case, list_cases
     except ImportError:
         return cases
     return cases + [(name, facts_for_case(name, rules)) for name in list_cases()]

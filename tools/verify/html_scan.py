@@ -16,6 +16,11 @@ HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src", "source": "src"}
 
 
+def built_pages(site_dir):
+    """{path relative to the site ("requirements/index.html"): Page} for every built page."""
+    return dict((path.relative_to(site_dir).as_posix(), Page(path)) for path in sorted(site_dir.rglob("*.html")))
+
+
 class Page:
     def __init__(self, path):
         self.path = path

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from macros.rules_file import load_rules
+from rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

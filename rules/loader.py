@@ -2,7 +2,9 @@
 
 `load_rules()` returns the rules as plain, JSON-able data, or raises
 `RulesError` whose every line names the file, the line, the key path and what
-was expected. It is used by the site build, the script build and the tests.
+was expected. It is the bottom layer: the site build (macros/), the script
+build, the docs CI (tools/) and the tests import it, and it imports nothing of
+the project's. The size grammar has one home, the schema's `$defs.size`.
 """
 import json
 import re
@@ -11,11 +13,10 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from checks.units import parse_size
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_PATH = PROJECT_ROOT / "rules" / "requirements.yaml"
 SCHEMA_PATH = PROJECT_ROOT / "rules" / "requirements.schema.json"
+MKDOCS_YML = PROJECT_ROOT / "mkdocs.yml"
 
 
 class RulesError(Exception):
@@ -39,7 +40,7 @@ def load_rules(path=RULES_PATH, schema_path=SCHEMA_PATH):
         raise RulesError(path, [(display, "cannot read: %s" % exc)])
 
     data, root_node = _parse_yaml(text, display, path)
-    schema = json.loads(Path(schema_path).read_text(encoding="utf-8"))
+    schema = load_schema(schema_path)
     # A repeated id is reported alone: the schema's complaints about a rule
     # that merely reuses another's id would only hide it.
     problems = _duplicate_id_problems(data, root_node, display)
@@ -58,12 +59,14 @@ def build_stopped_message(err):
     return "The rules file cannot be used, so the site cannot be built:\n%s" % err
 
 
-def rules_by_id(rules):
-    return {rule["id"]: rule for rule in rules["rules"]}
+def load_schema(schema_path=SCHEMA_PATH):
+    return json.loads(Path(schema_path).read_text(encoding="utf-8"))
 
 
-def families_by_id(rules):
-    return {family["id"]: family for family in rules["model_families"]}
+def size_units(schema=None):
+    """The units the schema's size grammar ($defs.size) allows, in its order."""
+    pattern = (schema or load_schema())["$defs"]["size"]["pattern"]
+    return re.search(r"\(([A-Za-z|]+)\)\$$", pattern).group(1).split("|")
 
 
 # --- YAML ------------------------------------------------------------------
@@ -185,10 +188,8 @@ def _friendly(error, schema):
         return "expected %s, got %s" % (_TYPE_NAMES.get(expected, expected), _describe(error.instance))
     if validator == "pattern":
         if error.schema.get("pattern") == schema["$defs"]["size"]["pattern"]:
-            try:
-                parse_size(error.instance)
-            except ValueError as exc:
-                return str(exc)
+            return "expected a size such as '12 GB' (units: %s), got %r" % (
+                ", ".join(size_units(schema)), error.instance)
         return "expected text matching %s, got %r" % (expected, error.instance)
     if validator == "enum":
         return "expected one of %s, got %r" % (", ".join(repr(v) for v in expected), error.instance)

@@ -1,0 +1,27 @@
+"""Links to the site: a page's URL (and a rule's anchor on it), and the command that runs the script from it.
+
+Findings, pages and the bundler all point readers at the site; this is the one
+place that knows how its URLs are made.
+"""
+from __future__ import annotations
+
+def docs_url(site_url: str, page: str, anchor: str | None = None) -> str:
+    """The URL of a page of the site (and an anchor on it): "requirements.md" -> <site>/requirements/."""
+    path = page[:-3] if page.endswith(".md") else page
+    if path == "index" or path.endswith("/index"):
+        path = path[:-5]
+    elif path:
+        path += "/"
+    url = site_url.rstrip("/") + "/" + path
+    return url + "#" + anchor if anchor else url
+
+
+def script_url(site_url: str) -> str:
+    return docs_url(site_url, "index.md") + "check.py"
+
+
+def script_command(site_url: str, system: str | None = None) -> str:
+    """The one-line command that runs the full check from the site, for `system` (PowerShell on Windows)."""
+    if system == "Windows":
+        return "irm %s | py -3 -" % script_url(site_url)
+    return "curl -fsSL %s | python3 -" % script_url(site_url)

@@ -78,3 +78,25 @@ document.addEventListener("keydown", function (event) {
     button.click();
   }
 });
+
+// A table wider than the column scrolls sideways: keyboard users must be able to
+// reach it (axe-core: scrollable-region-focusable), so a scrolling one takes focus.
+(function () {
+  "use strict";
+  function markScrollable() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        if (!wrap.hasAttribute("tabindex")) wrap.setAttribute("tabindex", "0");
+      } else if (wrap.getAttribute("tabindex") === "0") {
+        wrap.removeAttribute("tabindex");
+      }
+    });
+  }
+  window.addEventListener("resize", markScrollable);
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(markScrollable);
+  } else {
+    document.addEventListener("DOMContentLoaded", markScrollable);
+  }
+  markScrollable();
+})();

@@ -185,11 +185,18 @@ def facts_from_system_profiler(text):
 def _evaluated(facts, site_url):
     rules, _ = rules_source.load()
     report = evaluate(facts, rules, site_url)
-    return {"report": report, "html": render_report(report, script_command(site_url)), "error": None}
+    system = (facts.get("os") or {}).get("system")
+    return {"report": report, "html": render_report(report, script_command(site_url, system), terminal_name(system)),
+            "error": None}
 
 
 def _refused(sentence, site_url):
     return {"report": None, "html": render_error(sentence, script_command(site_url)), "error": sentence}
+
+
+def terminal_name(system):
+    """Where the reader types the full check's command."""
+    return "PowerShell" if system == "Windows" else "a terminal"
 
 
 def _system(ua_data, user_agent):

@@ -1,12 +1,12 @@
 """Findings: what the evaluation says about each rule, and the report around them.
 
-    finding = {"id": "ram.total", "status": "pass", "title": str, "detail": str,
+    finding = {"id": "ram.total", "status": "pass" | "warn" | "fail" | "unknown" | "na" | "error", "title": str, "detail": str,
                "fix": str | None, "docs": "https://<site>/requirements/#ram.total"}
     model   = {"id": "sdxl", "name": "Stable Diffusion XL", "status": "pass" | "warn" | "fail" | "unknown",
                "reason": str}
     report  = {"schema": REPORT_SCHEMA, "checker": {"version": str, "rules_version": int},
                "facts": {...}, "findings": [finding], "models": [model],
-               "summary": {"pass": n, "warn": n, "fail": n, "unknown": n, "error": n,
+               "summary": {"pass": n, "warn": n, "fail": n, "unknown": n, "na": n, "error": n,
                            "verdict": "ready" | "ready-with-warnings" | "not-ready" | "incomplete"}}
 """
 from __future__ import annotations
@@ -16,7 +16,9 @@ if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at 
     from .contracts import Finding
 
 REPORT_SCHEMA = "invoke-check-report/1"
-STATUSES = ("pass", "warn", "fail", "unknown", "error")
+# "na": the rule does not apply to this machine (no NVIDIA GPU for the NVIDIA
+# driver, Linux's libraries on macOS): neither a pass nor a problem.
+STATUSES = ("pass", "warn", "fail", "unknown", "na", "error")
 
 EXIT_OK = 0          # nothing failed (warnings allowed)
 EXIT_FAILED = 1      # a requirement failed

@@ -20,6 +20,8 @@ def script_url(site_url: str) -> str:
     return docs_url(site_url, "index.md") + "check.py"
 
 
-def script_command(site_url: str) -> str:
-    """The one-line command that runs the full check from the site."""
+def script_command(site_url: str, system: str | None = None) -> str:
+    """The one-line command that runs the full check from the site, for `system` (PowerShell on Windows)."""
+    if system == "Windows":
+        return "irm %s | py -3 -" % script_url(site_url)
     return "curl -fsSL %s | python3 -" % script_url(site_url)

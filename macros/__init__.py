@@ -3,13 +3,13 @@
 `define_env` loads the rules once (a bad rules file stops the build with one
 readable message), builds the downloadable check.py so pages can show its
 sha256, and registers the macros the pages use. `on_post_build` writes the
-script and the self-hosted vendor files into the built site.
+script and the self-hosted Pyodide runtime into the built site.
 """
 import hashlib
 
 from mkdocs.exceptions import PluginError
 
-from . import assets, browser_assets, pages
+from . import browser_assets, pages
 from rules import RulesError, build_stopped_message, load_rules
 from .script_bundle import build_script, write_script
 
@@ -32,5 +32,4 @@ def define_env(env):
 def on_post_build(env):
     site_dir = env.conf["site_dir"]
     write_script(site_dir, env.check_script_text)
-    assets.copy_vendor_files(site_dir)
     browser_assets.add_browser_check(env.conf, site_dir)

@@ -21,6 +21,9 @@ from checks.rules_source import families_by_id, rules_by_id
 from rules import join_words
 
 VRAM_RULE = "gpu.vram"
+# Where each torch backend runs, for sentences: "58.5 GB with an NVIDIA GPU".
+BACKEND_PLACES = {"cuda": "with an NVIDIA GPU", "rocm": "with an AMD GPU", "mps": "on Apple Silicon",
+                  "cpu": "on the CPU only"}
 
 
 def register(env, rules):
@@ -35,7 +38,7 @@ def register(env, rules):
     for name in ("value", "raw", "family_value", "rule_heading", "rule_section", "other_rules", "rule_link", "why", "fix", "summary",
                  "summary_table", "vram_table", "family_examples", "backend_requirement", "backend_list",
                  "problematic_series_list", "install_command",
-                 "package_list"):
+                 "package_list", "distro_list", "disk_totals"):
         env.macro(getattr(site, name), name)
     env.macro(reference.cli_help, "cli_help")
     env.macro(reference.report_fields_table, "report_fields_table")
@@ -44,6 +47,12 @@ def register(env, rules):
     env.filter(or_list, "or_list")
     env.filter(and_list, "and_list")
     env.filter(size, "size")
+    env.filter(cell, "cell")
+
+
+def cell(text):
+    """Text for a Markdown table cell: a `|` in it would end the cell, a newline the row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def or_list(items):
@@ -131,9 +140,18 @@ class SiteValues:
     # --- whole rules -----------------------------------------------------
 
     def rule_heading(self, rule_id, level=3):
-        """The rule's heading; its anchor is exactly the rule id (with a permalink)."""
+        """The rule's heading; its anchor is exactly the rule id (with a permalink).
+
+        A rule's aliases follow it as one line, so the site's search finds the
+        rule by the names people type.
+        """
         self._headed.setdefault(self.current_page(), set()).add(rule_id)
-        return "%s %s { #%s }" % ("#" * level, self._rule(rule_id)["title"], rule_id)
+        rule = self._rule(rule_id)
+        heading = "%s %s { #%s }" % ("#" * level, rule["title"], rule_id)
+        if rule.get("aliases"):
+            heading += '\n\n<p class="rule-aliases">Also called: %s</p>' % html.escape(
+                join_words(rule["aliases"], "and"), quote=False)
+        return heading
 
     def rule_section(self, rule_id, level=3):
         """A whole rule from its texts alone: heading, summary, why, its values, and the fix.
@@ -181,10 +199,28 @@ class SiteValues:
     # --- tables and lists --------------------------------------------------
 
     def summary_table(self):
-        """Every rule: its title linked to its anchor, and its summary."""
+        """Every requirement (rules with a check): its title linked to its anchor, and what it needs.
+
+        The VRAM and disk rows give their numbers: the VRAM of each model
+        family, and the disk space each backend needs with models.
+        """
         lines = ["| Requirement | What you need |", "| --- | --- |"]
         for rule_id, rule in self.rules.items():
-            lines.append("| %s | %s |" % (self.rule_link(rule_id), rule["summary"]))
+            if rule.get("check") is False:
+                continue        # documentation only (the installer), not a requirement
+            if rule_id == VRAM_RULE:
+                need = join_words(["%s for %s" % (self.family_value(family["id"], "min_vram"),
+                                                  self.family_value(family["id"], "name"))
+                                   for family in self.family_list], "and")
+            elif rule_id == "disk.free":
+                places = {}
+                for backend, total in self.disk_totals():
+                    places.setdefault(total, []).append(BACKEND_PLACES.get(backend, backend))
+                need = join_words(["%s %s" % (total, join_words(where, "or")) for total, where in places.items()],
+                                  "and") + ", models included"
+            else:
+                need = cell(rule["summary"])
+            lines.append("| %s | %s |" % (self.rule_link(rule_id), need))
         return _wrapped("\n".join(lines), "rules-summary")
 
     def _backend_column(self, backend):
@@ -196,6 +232,21 @@ class SiteValues:
             notes.append("%s only" % _SYSTEM_NAMES.get(backend["systems"][0], backend["systems"][0]))
         return "%s (%s)" % (backend["name"], ", ".join(notes))
 
+    def disk_totals(self):
+        """[(backend, "58.5 GB")]: the application, images and models together, per torch backend.
+
+        Sums of rule values, not values of their own: plain text, no rule-value span.
+        """
+        values = self._lookup("disk.free", "base_install")
+        extra = parse_size(self._lookup("disk.free", "images")) + parse_size(self._lookup("disk.free", "models"))
+        return [(backend, format_gb(parse_size(values[backend]) + extra)) for backend in values]
+
+    def distro_list(self, manager):
+        """The distributions of one package manager by the names people know: "Debian, Ubuntu, Linux Mint, ..."."""
+        names = self._lookup("libs.opencv", "distro_names")
+        ids = self._lookup("libs.opencv", "package_managers.%s.distros" % manager)
+        return join_words([names.get(distro_id, distro_id) for distro_id in ids], "and")
+
     def vram_table(self):
         """The memory each model family needs, one column per backend (and RAM, where a family states it)."""
         with_ram = any("min_ram" in family for family in self.family_list)
@@ -205,7 +256,8 @@ class SiteValues:
         for family in self.family_list:
             cells = [self.family_value(family["id"], "min_memory." + backend["id"])
                      if backend["id"] in family["min_memory"] else "-" for backend in self.backends]
-            row = "| %s | %s |" % (self.family_value(family["id"], "name"), " | ".join(cells))
+            aliases = " (%s)" % cell(", ".join(family["aliases"])) if family.get("aliases") else ""
+            row = "| %s%s | %s |" % (self.family_value(family["id"], "name"), aliases, " | ".join(cells))
             if with_ram:
                 row += " %s |" % (self.family_value(family["id"], "min_ram") if "min_ram" in family
                                   else self.value("ram.total", "min"))

@@ -1,6 +1,7 @@
 """Reference pages generated from the code: the CLI help and the JSON report's fields."""
 import argparse
 import functools
+import html
 import json
 from pathlib import Path
 
@@ -8,7 +9,8 @@ from mkdocs.exceptions import PluginError
 
 DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
 REPORT_SCHEMA_PATH = DOCS_DIR / "reference" / "report.schema.json"
-HELP_WIDTH = 88
+# The content column holds about 78 monospace characters at 1280 px: the help fits without scrolling.
+HELP_WIDTH = 76
 
 
 def cli_help():
@@ -36,12 +38,21 @@ def report_schema_text():
 
 
 def report_fields_table():
-    """Every field of the report that the schema describes: path, type, description."""
+    """Every field of the report that the schema describes: path, type, description.
+
+    A field's path may break after a dot only (never inside a name), and a
+    field without a description stops the build: every field has a meaning.
+    """
     schema = report_schema()
     lines = ["| Field | Type | Meaning |", "| --- | --- | --- |"]
     for path, node in _fields(schema, schema, ""):
-        lines.append("| `%s` | %s | %s |" % (path, _type_of(node), _one_line(node.get("description", ""))))
-    return "\n".join(lines)
+        meaning = _one_line(node.get("description", ""))
+        if not meaning:
+            raise PluginError("%s: the field %s has no description; the report reference needs one"
+                              % (REPORT_SCHEMA_PATH.name, path))
+        breakable = ".<wbr>".join(html.escape(part) for part in path.split("."))
+        lines.append('| <code class="field-path">%s</code> | %s | %s |' % (breakable, _type_of(node), meaning))
+    return '<div class="report-fields" markdown>\n\n%s\n\n</div>' % "\n".join(lines)
 
 
 def _resolve(schema, node):

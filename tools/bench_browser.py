@@ -128,11 +128,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
 class SiteServer(object):
     """The built site on http://127.0.0.1:<free port>/, in a thread; use as a context manager."""
 
-    def __init__(self, site_dir, gzip=False, extra_headers=None):
+    def __init__(self, site_dir, gzip=False, extra_headers=None, handler_class=None):
         self.served = []
-        handler = type("Handler", (SiteHandler,), {"site_url": canonical_root(site_dir), "gzip": gzip,
-                                                   "served": self.served, "_compressed": {},
-                                                   "extra_headers": extra_headers or {}})
+        handler = type("Handler", (handler_class or SiteHandler,), {
+            "site_url": canonical_root(site_dir), "gzip": gzip, "served": self.served, "_compressed": {},
+            "extra_headers": extra_headers or {}})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
         self.url = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
         handler.local_url = self.url

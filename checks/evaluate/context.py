@@ -5,14 +5,20 @@ carry the rule's title and a link to the rule on the site.
 """
 from ..findings import finding
 from ..rules_source import rule_values
-from ..site_links import docs_url, script_command
+from ..site_links import docs_url
 
 CANT_TELL_FROM_BROWSER = "Can't tell from a browser"
-BROWSER_CANNOT_TELL = "A browser can't tell this: run the script for the full check"
-PASTE_CANNOT_TELL = "A pasted %s output doesn't say this: run the script for the full check"
+BROWSER_CANNOT_TELL = "A browser can't tell this"
+PASTE_CANNOT_TELL = "A pasted %s output doesn't say this"
 # Facts made from one tool's output alone (the paste box, or check.py given that output): origin -> tool.
 TOOL_ORIGINS = {"nvidia-smi": "nvidia-smi", "rocm-smi": "rocm-smi", "system-profiler": "system_profiler"}
 NOT_MEASURED = "Not measured: the facts do not say (%s)."
+OS_NAMES = {"Darwin": "macOS", "Windows": "Windows", "Linux": "Linux"}
+
+
+def os_name(system):
+    """platform.system() as people say it: "Darwin" -> "macOS"."""
+    return OS_NAMES.get(system, system or "this system")
 
 
 class Check(object):
@@ -40,6 +46,10 @@ class Check(object):
     def passed(self, detail):
         return self.result("pass", detail)
 
+    def not_applicable(self, detail):
+        """The rule does not apply to this machine: status "na", no fix."""
+        return self.result("na", detail)
+
     def failed(self, detail, fix=None):
         return self.result("fail", detail, fix if fix is not None else self.rule["fix"])
 
@@ -51,19 +61,18 @@ class Check(object):
 
     @property
     def from_paste(self):
-        """Facts made from one tool's output alone (the page's paste box, or check.py given it)."""
+        """Facts made from one tool's output alone (the page's paste box, or check.py given that output)."""
         return self.facts.get("origin") in TOOL_ORIGINS
 
     def unknown(self, *paths):
         """An `unknown` finding saying why the fact at one of `paths` is missing."""
-        reason = self.why_unknown(*paths)
-        if self.from_browser or self.from_paste:
-            return self.result("unknown", reason, script_command(self.site_url))
-        return self.result("unknown", reason)
+        # From a browser or a paste, the report ends with one call to action
+        # (the full check's command) for everything it could not see.
+        return self.result("unknown", self.why_unknown(*paths))
 
     def browser_cannot_tell(self, why):
-        """An `unknown` finding for what the browser showed but cannot settle, with the script to run."""
-        return self.result("unknown", "%s: %s" % (CANT_TELL_FROM_BROWSER, why), script_command(self.site_url))
+        """An `unknown` finding for what the browser showed but cannot settle (the report ends with the script)."""
+        return self.result("unknown", "%s: %s" % (CANT_TELL_FROM_BROWSER, why))
 
     def why_unknown(self, *paths):
         reasons = self.facts.get("unknown") or {}

@@ -1,4 +1,5 @@
 """driver.nvidia and driver.amd."""
+from .context import os_name
 from .registry import rule_check
 from ..site_links import script_command
 
@@ -68,9 +69,9 @@ def check_nvidia(check):
             failure = known_failure(check, nvidia_smi)
             return check.result("unknown", "%s: no NVIDIA driver is installed. Whether this machine has an NVIDIA "
                                            "GPU can't be told from that message." % failure["title"], failure["fix"])
-        return check.passed("No NVIDIA GPU: not needed.")
+        return check.not_applicable("No NVIDIA GPU: not needed.")
     if on_bus is False and not gpus and not check.from_browser:
-        return check.passed("No NVIDIA GPU: not needed.")
+        return check.not_applicable("No NVIDIA GPU: not needed.")
     return check.unknown("nvidia_smi.status", "nvidia_smi")
 
 
@@ -82,12 +83,12 @@ def check_amd(check):
     if not has_amd:
         if not check.facts.get("gpus") and (check.from_browser or "gpus" in (check.facts.get("unknown") or {})):
             return check.unknown("gpus")
-        return check.passed("No AMD GPU: not needed.")
+        return check.not_applicable("No AMD GPU: not needed.")
     system = (check.facts.get("os") or {}).get("system")
     if system is None:
         return check.unknown("os.system")
     if system.lower() not in check.values["platforms"]:
-        return check.failed("An AMD GPU on %s: ROCm, which Invoke needs for it, is Linux only." % system,
+        return check.failed("An AMD GPU on %s: ROCm, which Invoke needs for it, is Linux only." % os_name(system),
                             "Use Linux for this GPU, or run Invoke on the CPU (much slower).")
     rocm_smi = check.facts.get("rocm_smi") or {}
     fix = "%s %s Or use the ROCm Docker images: %s" % (check.rule["fix"], check.values["install_url"],

@@ -10,8 +10,10 @@ def families_by_size(rules, backend):
     return sorted([item for item in sized if item[1] is not None], key=lambda item: item[1])
 
 
-def family_text(family, backend):
-    """"Stable Diffusion XL (16 GB on AMD)"."""
+def family_text(family, backend, need=None, factor=1):
+    """"Stable Diffusion XL (16 GB on AMD)", or "(8 GB at full precision on NVIDIA)" for a card that needs it."""
+    if factor != 1:
+        return "%s (%s at full precision on %s)" % (family["name"], format_gb(need), backend["name"])
     return "%s (%s on %s)" % (family["name"], family["min_memory"][backend["id"]], backend["name"])
 
 
@@ -86,9 +88,9 @@ def check_vram(check):
     if gpu is None:
         if gpus_not_known(check):
             return check.unknown("gpus")
-        dedicated = check.rule_values("gpu.dedicated")
-        return check.with_status(dedicated["without_gpu"], "No dedicated GPU: the models run on the CPU, much slower."
-                                 + intel_mac_note(check), "Use a GPU with enough VRAM for the models you use.")
+        # The GPU finding says there is none; here there is no VRAM to judge.
+        return check.not_applicable("Without a GPU there is no VRAM to judge: the models run on the CPU."
+                                    + intel_mac_note(check))
     if backend is None:
         return check.result("unknown", "%s: the rules name no backend for %s GPUs." % (gpu["name"], gpu.get("vendor")))
     if gpu_facts.runs_here(backend, check.facts) is False:
@@ -100,19 +102,41 @@ def check_vram(check):
         return check.unknown("gpus[%d].vram_bytes" % index, "gpus.vram_bytes")
 
     sized = families_by_size(check.rules, backend)
-    holds = [family_text(family, backend) for family, need in sized if memory >= need]
-    misses = [family_text(family, backend) for family, need in sized if memory < need]
+    problematic = check.rule_values("gpu.problematic")
+    series = problematic_series(check.facts, gpu, problematic)
+    factor = problematic.get("full_precision_factor", 1) if series else 1
+    holds = [family_text(family, backend, need * factor, factor) for family, need in sized if memory >= need * factor]
+    misses = [family_text(family, backend, need * factor, factor) for family, need in sized if memory < need * factor]
     parts = [describe_memory(gpu, backend, memory)]
+    if series:
+        parts.append("it is in the %s, so Invoke runs it at full precision, where a model needs %s the VRAM"
+                     % (series, _times(factor)))
     if holds:
         parts.append("enough for " + ", ".join(holds))
     if misses:
         parts.append("not enough for " + ", ".join(misses))
     detail = "; ".join(parts) + "." + mig_note(gpu)
+    if series and any(memory >= need for _, need in sized):
+        # Enough at half precision, which this card cannot use: the problematic rule's verdict, one reason.
+        return check.with_status(problematic.get("status", "warn"), detail, check.rule["fix"])
     if not holds:
         return check.failed(detail)
     if misses:
         return check.result("warn", detail, check.rule["fix"])
     return check.passed(detail)
+
+
+def problematic_series(facts, gpu, problematic_values):
+    """The problematic series `gpu` is in, or None."""
+    for found, series, _ in gpu_facts.problematic_gpus(facts, problematic_values):
+        if found is gpu:
+            return series
+    return None
+
+
+def _times(value):
+    """2 -> "twice", 3 -> "3 times"."""
+    return "twice" if value == 2 else "%g times" % value
 
 
 @rule_check("gpu.problematic", reads=("os", "nvidia"), errors_from=("nvidia",))
@@ -126,7 +150,7 @@ def check_problematic(check):
     if not nvidia:
         if gpus_not_known(check):
             return check.unknown("gpus")
-        return check.passed("No NVIDIA GPU.")
+        return check.not_applicable("No NVIDIA GPU.")
     problems, unreadable = [], []
     for gpu in nvidia:
         verdict, series, reason = gpu_facts.classify(gpu, check.values)

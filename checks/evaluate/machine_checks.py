@@ -55,6 +55,10 @@ def torch_backend(facts, rules):
     return "cpu"
 
 
+# The torch backends as a reader names the install: "the CPU-only install".
+BACKEND_NAMES = {"cuda": "NVIDIA (CUDA)", "rocm": "AMD (ROCm)", "mps": "Apple Silicon (MPS)", "cpu": "CPU-only"}
+
+
 @rule_check("disk.free", reads=("os", "disk", "gpu_hardware") + GPU_PROBES, errors_from=("disk",))
 def check_disk_free(check):
     disk = check.facts.get("disk") or {}
@@ -71,7 +75,8 @@ def check_disk_free(check):
     with_models = app_and_images + parse_size(check.values["models"])
     where = disk.get("measured_path") or disk.get("install_dir") or "the install folder"
     detail = "%s free at %s; Invoke needs %s for the %s install and your images, %s with models (%s)." % (
-        format_gb(free), where, format_gb(app_and_images), backend, format_gb(with_models), check.values["models"])
+        format_gb(free), where, format_gb(app_and_images), BACKEND_NAMES.get(backend, backend), format_gb(with_models),
+        check.values["models"])
     if free < app_and_images:
         return check.failed(detail)
     if free < with_models:
@@ -97,7 +102,7 @@ def check_tmp(check):
     if not is_tmpfs:
         fs_type = temp.get("fs_type")
         kind = " (%s)" % fs_type if fs_type else ""
-        return check.passed("%s is not a tmpfs%s: it has the disk's room." % (path, kind))
+        return check.passed("%s is on disk%s, not in RAM: the installer has the disk's free space there." % (path, kind))
     free = temp.get("free_bytes")
     if free is None:
         return check.unknown("temp.free_bytes")

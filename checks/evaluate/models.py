@@ -42,7 +42,7 @@ def model_verdicts(check_vram, problematic_values):
             if gpus_not_known(check_vram):
                 verdicts.append(model_verdict(family, "unknown", "%s; %s" % (needs, check_vram.why_unknown("gpus"))))
             else:
-                verdicts.append(model_verdict(family, "warn", "No dedicated GPU: it runs on the CPU, much slower."))
+                verdicts.append(model_verdict(family, "warn", "Runs on the CPU, much slower."))
             continue
         if backend is None or need is None:
             verdicts.append(model_verdict(family, "unknown", "%s; the rules state nothing for %s." % (needs, gpu["name"])))
@@ -70,8 +70,15 @@ def model_verdicts(check_vram, problematic_values):
         if memory < need:
             verdicts.append(model_verdict(family, "fail", "%s; %s." % (needs, has)))
         elif id(gpu) in problems:
-            verdicts.append(model_verdict(family, "warn", "%s; %s, but it is in the %s: it runs at full precision "
-                                                          "only, slowly." % (needs, has, problems[id(gpu)])))
+            # The same reason as the VRAM and problematic-GPU findings: full precision needs more VRAM.
+            full = need * problematic_values.get("full_precision_factor", 1)
+            if memory < full:
+                reason = "%s at full precision, the only way the %s runs it; %s." % (
+                    "%s needs %s VRAM" % (family["name"], format_gb(full)), problems[id(gpu)], has)
+            else:
+                reason = "%s needs %s VRAM at full precision, the only way the %s runs it; %s, but it is slower." % (
+                    family["name"], format_gb(full), problems[id(gpu)], has)
+            verdicts.append(model_verdict(family, problematic_values.get("status", "warn"), reason))
         else:
             verdicts.append(model_verdict(family, "pass", "%s; %s." % (needs, has)))
     return verdicts

@@ -18,7 +18,7 @@ def not_needed(check, needed_on):
     if system is None:
         return check.unknown("os.system")
     if system != needed_on:
-        return check.passed("Not needed on %s." % SYSTEM_NAMES.get(system, system))
+        return check.not_applicable("Not needed on %s." % SYSTEM_NAMES.get(system, system))
     return None
 
 

@@ -1,4 +1,5 @@
 """python.version and libs.opencv."""
+from .context import os_name
 from .registry import rule_check
 
 # platform.system() names -> the OS keys the rules use.
@@ -59,7 +60,7 @@ def check_opencv(check):
     if key is None:
         return check.unknown("os.system")
     if key not in check.values["platforms"]:
-        return check.passed("Not needed on %s." % check.facts["os"]["system"])
+        return check.not_applicable("Not needed on %s." % os_name(check.facts["os"]["system"]))
     present = check.facts.get("libs") or {}
     libraries = check.values["libraries"]
     missing = [lib for lib in libraries if present.get(lib["soname"]) is False]

@@ -134,7 +134,7 @@ def check_torch(check):
         if any(gpu.get("vendor") == "amd" for gpu in found):
             return check.passed("No NVIDIA GPU: for AMD the installer sets up torch %s for ROCm %s." % (
                 values["torch_version"], values["rocm_version"]))
-        return check.passed("No NVIDIA GPU: torch's CUDA build is not used.")
+        return check.not_applicable("No NVIDIA GPU: torch's CUDA build is not used.")
     judged = [judge_nvidia(gpu, facts, values) for gpu in nvidia]
     failed = [text for status, text in judged if status == "fail"]
     unknown = [text for status, text in judged if status == "unknown"]

@@ -12,6 +12,7 @@ STATUS_LABELS = {
     "warn": ("!", "Warning"),
     "fail": ("\u2717", "Fail"),
     "unknown": ("?", "Can't tell"),
+    "na": ("\u2013", "Not applicable"),
     "error": ("\u2717", "Error"),
 }
 
@@ -23,10 +24,14 @@ VERDICT_LABELS = {
 }
 
 
-def render_report(report, command=None):
-    """The findings, the model-family table and the verdict as one <section>."""
+def render_report(report, command=None, where="a terminal"):
+    """The findings, the model-family table and the verdict as one <section>.
+
+    `command` runs the full check; when some finding is "can't tell", the
+    report ends with it once, as the one thing to do about all of them.
+    """
     parts = ['<section class="bc-report" aria-label="Check results">']
-    parts.append(_summary(report.get("summary") or {}))
+    parts.append(_summary(report.get("summary") or {}, report))
     parts.append('<ul class="bc-findings">')
     for item in report.get("findings") or []:
         parts.append(_finding(item, command))
@@ -35,8 +40,8 @@ def render_report(report, command=None):
     if models:
         parts.append(_models(models))
     if command and any(item.get("status") == "unknown" for item in report.get("findings") or []):
-        parts.append('<p class="bc-next">For everything a browser can\'t see, run the full check '
-                     'in a terminal: <code class="bc-command">%s</code></p>' % escape(command))
+        parts.append('<p class="bc-next">For everything marked "can\'t tell", run the full check '
+                     'in %s: <code class="bc-command">%s</code></p>' % (escape(where), escape(command)))
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -56,13 +61,23 @@ def status_badge(status):
             % (escape(status, True), escape(icon), escape(label)))
 
 
-def _summary(summary):
+def _summary(summary, report=None):
     verdict = summary.get("verdict") or ""
     label = VERDICT_LABELS.get(verdict, verdict)
     counts = ", ".join("%d %s" % (summary[key], STATUS_LABELS[key][1].lower())
-                       for key in ("pass", "warn", "fail", "unknown", "error") if summary.get(key))
-    return ('<p class="bc-verdict bc-verdict--%s" role="status"><strong>%s</strong>%s</p>'
+                       for key in ("pass", "warn", "fail", "unknown", "na", "error") if summary.get(key))
+    text = ('<p class="bc-verdict bc-verdict--%s" role="status"><strong>%s</strong>%s</p>'
             % (escape(verdict, True), escape(label), escape(" (%s)" % counts) if counts else ""))
+    findings = (report or {}).get("findings") or []
+    judged = [item.get("title") or item.get("id") or "" for item in findings
+              if item.get("status") in ("pass", "warn", "fail")]
+    if verdict == "incomplete" and judged:
+        text += '\n<p class="bc-judged">Judged here: %s.</p>' % escape(_joined(judged))
+    return text
+
+
+def _joined(items):
+    return items[0] if len(items) == 1 else "%s and %s" % (", ".join(items[:-1]), items[-1])
 
 
 def _finding(item, command):

@@ -7,7 +7,7 @@ from ..units import format_gb
 from .safe import current_home, visible, without_home
 
 MARKS = {"pass": "\u2705 pass", "warn": "\u26a0\ufe0f warn", "fail": "\u274c fail",
-         "unknown": "\u2754 unknown", "error": "\U0001f4a5 error"}
+         "unknown": "\u2754 unknown", "na": "\u2796 not applicable", "error": "\U0001f4a5 error"}
 
 
 _MARKDOWN_ESCAPES = [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")] + [
@@ -66,8 +66,8 @@ def render_markdown(report, home=None):
     """The Markdown block; `home` (this machine's home folder by default) shows as ~."""
     home = current_home() if home is None else home
     summary = report["summary"]
-    counts = ", ".join("%d %s" % (summary[status], status)
-                       for status in ("pass", "warn", "fail", "unknown", "error") if summary[status])
+    counts = ", ".join("%d %s" % (summary[status], "not applicable" if status == "na" else status)
+                       for status in ("pass", "warn", "fail", "unknown", "na", "error") if summary.get(status))
     lines = ["<details><summary>Invoke system check: <b>%s</b> (%s)</summary>" % (summary["verdict"], counts),
              "", "| Result | Check | Detail |", "|---|---|---|"]
     for item in report["findings"]:
@@ -80,6 +80,6 @@ def render_markdown(report, home=None):
     lines.extend(["", "| Fact | Value |", "|---|---|"])
     for name, value in key_facts(report["facts"]):
         lines.append("| %s | %s |" % (name, cell(str(value), home)))
-    lines.extend(["", "Checker %s, rules %s." % (report["checker"]["version"], report["checker"]["rules_version"]),
+    lines.extend(["", "Checker %s." % report["checker"]["version"],
                   "</details>", ""])
     return "\n".join(lines)

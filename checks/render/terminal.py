@@ -1,11 +1,19 @@
-"""The doctor-style terminal report: one line per finding, fixes below the ones that need them."""
+"""The doctor-style terminal report: one line per finding, fixes below the ones that need them.
+
+Lines wrap at the terminal's width (shutil.get_terminal_size, or COLUMNS), at
+spaces only, and a wrapped line keeps the indent of its block; output that
+goes to a file or a pipe is not wrapped unless COLUMNS says a width.
+"""
 import os
+import re
+import shutil
+import textwrap
 
 from .safe import visible
 
-MARKS = {"pass": u"[\u2713]", "warn": "[!]", "fail": u"[\u2717]", "unknown": "[?]", "error": "[E]"}
-ASCII_MARKS = {"pass": "[OK]", "warn": "[!]", "fail": "[X]", "unknown": "[?]", "error": "[E]"}
-COLOURS = {"pass": "32", "warn": "33", "fail": "31", "unknown": "36", "error": "35"}
+MARKS = {"pass": u"[\u2713]", "warn": "[!]", "fail": u"[\u2717]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
+ASCII_MARKS = {"pass": "[OK]", "warn": "[!]", "fail": "[X]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
+COLOURS = {"pass": "32", "warn": "33", "fail": "31", "unknown": "36", "na": "2", "error": "35"}
 
 VERDICTS = {
     "ready": "ready to install Invoke",
@@ -14,6 +22,9 @@ VERDICTS = {
     "incomplete": "not fully checked: some requirements could not be checked",
 }
 INDENT = "    "
+MODELS_HEADING = "Model families on this machine:"
+# The end of a sentence: a period (not one of an ellipsis or a decimal) or a semicolon, then a space.
+SENTENCE_END = re.compile(r"(?<![.\d])\.(?=\s)(?!\.)|;(?=\s)")
 
 
 class Style(object):
@@ -45,23 +56,55 @@ def can_encode(stream, text):
 
 
 def first_sentence(text):
+    """The first sentence, without its period; a name cut short ("GeForce GTX 108...") stays whole."""
     text = (text or "").strip()
-    for end in (". ", "; "):
-        if end in text:
-            return text.split(end, 1)[0]
-    return text.rstrip(".")
+    end = SENTENCE_END.search(text)
+    if end:
+        return text[:end.start()]
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
 
 
-def finding_lines(item, style, verbose):
+def terminal_width(stream, environ):
+    """Columns to wrap at; 0: do not wrap."""
+    columns = str(environ.get("COLUMNS") or "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if isatty and isatty():
+        return shutil.get_terminal_size((80, 24)).columns
+    return 0
+
+
+class Line(object):
+    """One logical line: a mark (or none), its text, and the indent its wrapped lines keep."""
+
+    def __init__(self, text, mark=None, indent="", bold=False):
+        self.text, self.mark, self.indent, self.bold = text, mark, indent, bold
+
+    def render(self, style, width):
+        plain_mark = style.marks[self.mark] + " " if self.mark else ""
+        rows = [plain_mark + self.text]
+        if width and len(rows[0]) > width:
+            rows = textwrap.wrap(rows[0], width=max(width, len(self.indent) + 20),
+                                 subsequent_indent=self.indent or " " * len(plain_mark),
+                                 break_long_words=False, break_on_hyphens=False) or [""]
+        if self.bold:
+            rows = [style.bold(row) for row in rows]
+        if self.mark:
+            rows[0] = style.mark(self.mark) + rows[0][len(plain_mark) - 1:]
+        return rows
+
+
+def finding_lines(item, verbose):
     title, detail = visible(item["title"]), visible(item["detail"])
-    if item["status"] == "pass" and not verbose:
-        return ["%s %s: %s" % (style.mark("pass"), title, first_sentence(detail))]
-    lines = ["%s %s" % (style.mark(item["status"]), title)]
-    lines.append(INDENT + detail)
+    if item["status"] in ("pass", "na") and not verbose:
+        return [Line("%s: %s" % (title, first_sentence(detail)), item["status"], INDENT)]
+    lines = [Line(title, item["status"], INDENT)]
+    lines.append(Line(INDENT + detail, indent=INDENT))
     if item.get("fix"):
-        lines.append(INDENT + "Fix: " + visible(item["fix"]))
-    if item.get("docs") and (verbose or item["status"] != "pass"):
-        lines.append(INDENT + "More: " + visible(item["docs"]))
+        lines.append(Line(INDENT + "Fix: " + visible(item["fix"]), indent=INDENT + "     "))
+    if item.get("docs") and (verbose or item["status"] not in ("pass", "na")):
+        lines.append(Line(INDENT + "More: " + visible(item["docs"]), indent=INDENT + "      "))
     return lines
 
 
@@ -80,8 +123,9 @@ def sanitized_lines(facts):
 
 def summary_line(summary):
     parts = ["%d passed" % summary["pass"]]
-    for status, label in (("warn", "warning"), ("fail", "failed"), ("unknown", "unknown"), ("error", "error")):
-        count = summary[status]
+    for status, label in (("warn", "warning"), ("fail", "failed"), ("unknown", "unknown"),
+                          ("na", "not applicable"), ("error", "error")):
+        count = summary.get(status, 0)
         if count:
             plural = "s" if count > 1 and status in ("warn", "error") else ""
             parts.append("%d %s%s" % (count, label, plural))
@@ -90,18 +134,23 @@ def summary_line(summary):
 
 def render_terminal(report, stream, verbose=False, environ=None):
     """Write the report to `stream`."""
+    environ = os.environ if environ is None else environ
     style = Style(stream, environ)
-    lines = [style.bold("Invoke system check") + " (checker %s, rules %s)" % (
-        report["checker"]["version"], report["checker"]["rules_version"]), ""]
+    width = terminal_width(stream, environ)
+    lines = [style.bold("Invoke system check") + " (checker %s)" % report["checker"]["version"], ""]
+    logical = []
     for item in report["findings"]:
-        lines.extend(finding_lines(item, style, verbose))
+        logical.extend(finding_lines(item, verbose))
+    for line in logical:
+        lines.extend(line.render(style, width))
     if report.get("models"):
-        lines.extend(["", style.bold("Models on this machine's GPU:")])
+        lines.extend(["", style.bold(MODELS_HEADING)])
         for model in report["models"]:
-            lines.append("%s %s: %s" % (style.mark(model["status"]), visible(model["name"]),
-                                        visible(model["reason"])))
+            lines.extend(Line("%s: %s" % (visible(model["name"]), visible(model["reason"])), model["status"],
+                              INDENT).render(style, width))
     lines.extend(sanitized_lines(report.get("facts")))
-    lines.extend(["", style.bold(summary_line(report["summary"]))])
+    lines.append("")
+    lines.extend(Line(summary_line(report["summary"]), bold=True).render(style, width))
     text = "\n".join(lines) + "\n"
     if style.marks is ASCII_MARKS:
         encoding = getattr(stream, "encoding", None) or "ascii"

@@ -44,7 +44,7 @@ def terminal(report, stream, **options):
 
 
 def test_one_line_per_passed_finding_and_fix_indented_below_the_others(rules):
-    text = terminal(sample_report(rules), FakeTTY(), environ={"NO_COLOR": "1"})
+    text = terminal(sample_report(rules), FakeTTY(), environ={"NO_COLOR": "1", "COLUMNS": "300"})
     assert "[\u2713] Solid-state storage: /home/u is on a solid-state drive\n" in text
     failed = text.split("[\u2717] System memory (RAM)\n", 1)[1].splitlines()
     assert failed[0].startswith("    8 GB of RAM")
@@ -52,6 +52,46 @@ def test_one_line_per_passed_finding_and_fix_indented_below_the_others(rules):
     assert "[!] Problematic NVIDIA GPUs" in text
     assert "[\u2717] Stable Diffusion XL: Stable Diffusion XL needs 8 GB VRAM" in text
     assert text.rstrip().endswith("Verdict: not ready: a requirement failed.")
+
+
+def test_lines_wrap_at_the_terminal_width_at_spaces_keeping_their_indent(rules):
+    report = sample_report(rules)
+    text = terminal(report, FakeTTY(), environ={"NO_COLOR": "1", "COLUMNS": "60"}, verbose=True)
+    lines = text.splitlines()
+    # Only a word longer than the width (a URL) may stick out, alone on its line.
+    assert all(len(line) <= 60 or len(line.split()) == 1 for line in lines)
+    detail = next(item["detail"] for item in report["findings"] if item["id"] == "gpu.vram")
+    start = next(index for index, line in enumerate(lines)
+                 if line.startswith("    ") and len(line.strip()) > 40 and detail.startswith(line.strip()))
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("    ") or line.lstrip().startswith(("Fix:", "More:")):
+            break
+        block.append(line)
+    assert len(block) > 1, "the VRAM detail should need several lines at 60 columns"
+    assert " ".join(line.strip() for line in block) == detail
+    assert all(line.startswith("    ") and not line.startswith("     ") for line in block)
+    # A pipe or a file gets whole lines; a terminal's own width applies when COLUMNS is unset.
+    assert max(len(line) for line in terminal(report, io.StringIO(), environ={}).splitlines()) > 60
+
+
+def test_no_gpu_is_said_once_under_a_fitting_heading(rules):
+    facts = new_facts("probe")
+    facts["os"].update(system="Linux")
+    facts["gpu_hardware"] = {"nvidia": False, "amd": False}
+    facts["nvidia_smi"]["status"] = "missing"
+    text = terminal(evaluate(facts, rules, SITE), io.StringIO(), environ={})
+    assert text.count("No dedicated GPU") == 1
+    assert "Models on this machine's GPU" not in text and "Model families on this machine:" in text
+
+
+def test_a_name_cut_short_stays_whole_in_a_one_line_summary():
+    from checks.render.terminal import first_sentence
+    assert first_sentence("NVIDIA GeForce GTX 108... is not in a problematic series.") == \
+        "NVIDIA GeForce GTX 108... is not in a problematic series"
+    assert first_sentence("GeForce GTX 108...: not in a problematic series.") == "GeForce GTX 108...: not in a problematic series"
+    assert first_sentence("Python 3.11.9 (Invoke supports 3.10 or 3.11). More here.") == \
+        "Python 3.11.9 (Invoke supports 3.10 or 3.11)"
 
 
 def test_verbose_shows_the_detail_of_passed_findings(rules):

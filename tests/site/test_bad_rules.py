@@ -26,7 +26,7 @@ DEFECTS = {
     "unknown key": (
         "    title: System memory (RAM)\n", "    title: System memory (RAM)\n    colour: red\n",
         lambda at: "rules/requirements.yaml:%d: rules[3](ram.total): unknown key 'colour' "
-        "(allowed here: check, fix, id, page, summary, title, values, why)" % at("  - id: ram.total\n"),
+        "(allowed here: aliases, check, fix, id, page, summary, title, values, why)" % at("  - id: ram.total\n"),
     ),
     "wrong type": (
         "      min: 12 GB\n", "      min: [12 GB]\n",

@@ -26,7 +26,7 @@ CDN_HOSTS = ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "esm.sh", 
 # URLs in the theme's bundle that are never requested on this site, and why.
 NEVER_REQUESTED = {
     "//unpkg.com/mermaid@11/dist/mermaid.min.js":
-        "used only when `mermaid` is undefined: assets/diagrams.js defines it on every page",
+        "used only for elements with the `mermaid` class: the build draws every diagram into SVG",
     "//unpkg.com/resize-observer-polyfill":
         "a polyfill fetched only by browsers without ResizeObserver (every supported browser has it)",
     "//api.github.com/repos/${e}/${t}": "repository facts, fetched only when repo_url is set",
@@ -127,20 +127,17 @@ def test_no_page_loads_anything_from_another_host(built_site):
 def test_the_exceptions_stay_never_requested(built_site, project_root):
     config = yaml.load((project_root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert "repo_url" not in config, "repo_url makes the theme call api.github.com"
-    for page, scanned in built_pages(built_site).items():
-        text = scanned.text
-        if "<main" in text:
-            assert re.search(r'<script src="[./]*assets/diagrams\.js"', text), \
-                "%s: without the stand-in the theme loads mermaid from unpkg.com" % page
-
-
-def test_the_diagram_library_loads_only_where_there_is_a_diagram(built_site):
     pages = dict((name, page.text) for name, page in built_pages(built_site).items())
-    with_diagram = sorted(page for page, text in pages.items() if 'class="mermaid"' in text)
+    assert not [page for page, text in pages.items() if re.search(r'class="[^"]*mermaid', text)], \
+        "an element with the mermaid class makes the theme load the diagram library from unpkg.com"
+
+
+def test_diagrams_are_inline_svg_and_no_page_loads_a_diagram_library(built_site):
+    pages = dict((name, page.text) for name, page in built_pages(built_site).items())
+    with_diagram = sorted(page for page, text in pages.items() if '<figure class="diagram"' in text)
     assert with_diagram == ["development/architecture/index.html"]
     assert not [page for page, text in pages.items() if "mermaid.min.js" in text]
-    assert (built_site / "assets" / "vendor" / "mermaid" / "mermaid.min.js").stat().st_size > 1000000
-    assert "vendor/mermaid/mermaid.min.js" in (built_site / "assets" / "diagrams.js").read_text(encoding="utf-8")
+    assert not (built_site / "assets" / "vendor" / "mermaid").exists()
 
 
 def test_a_planted_cdn_script_and_font_are_found(tmp_path):

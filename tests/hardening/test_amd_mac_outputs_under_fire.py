@@ -27,7 +27,7 @@ SITE = "https://example.test/"
 
 def outputs(kind):
     found = []
-    for folder in sorted(REAL.iterdir()):
+    for folder in sorted(path for path in REAL.iterdir() if (path / "output.txt").is_file()):
         if json.loads((folder / "expected.json").read_text(encoding="utf-8"))["kind"] == kind:
             found.append((folder.name, (folder / "output.txt").read_text(encoding="utf-8")))
     return found

@@ -61,7 +61,7 @@ def cases():
             result = run_paste(text, SITE)
             found.append({"name": "real-outputs/" + path.name, "kind": "paste", "input": text,
                           "expected": answer(result["report"]), "error": result["error"]})
-    for folder in sorted(REPO_REAL_OUTPUTS.iterdir()):      # published rocm-smi and system_profiler outputs
+    for folder in sorted(p for p in REPO_REAL_OUTPUTS.iterdir() if (p / "output.txt").is_file()):  # rocm-smi, system_profiler
         text = (folder / "output.txt").read_text(encoding="utf-8")
         result = run_paste(text, SITE)
         found.append({"name": "real-outputs/" + folder.name, "kind": "paste", "input": text,

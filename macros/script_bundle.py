@@ -101,6 +101,17 @@ anywhere in it is a syntax error and runs nothing.
 """
 import sys
 
+# Before any other import: a json.py or argparse.py beside this file (Downloads)
+# or in the current folder must not stand in for the standard library's, and
+# nothing may write bytecode there.
+sys.dont_write_bytecode = True
+_os = sys.modules.get("os")     # loaded at start-up, before any folder of ours was searched
+_here = globals().get("__file__")
+if sys.path and (sys.path[0] == "" or _os is not None and _here is not None and (
+        _os.path.normcase(_os.path.realpath(sys.path[0]))
+        == _os.path.normcase(_os.path.dirname(_os.path.realpath(_here))))):
+    del sys.path[0]
+
 '''
 
 _RUNTIME = '''

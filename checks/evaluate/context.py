@@ -56,12 +56,14 @@ class Check(object):
         """An `unknown` finding saying why the fact at one of `paths` is missing."""
         reason = self.why_unknown(*paths)
         if self.from_browser or self.from_paste:
-            return self.result("unknown", reason, script_command(self.site_url))
+            return self.result("unknown", reason, script_command(
+                self.site_url, (self.facts.get("os") or {}).get("system")))
         return self.result("unknown", reason)
 
     def browser_cannot_tell(self, why):
         """An `unknown` finding for what the browser showed but cannot settle, with the script to run."""
-        return self.result("unknown", "%s: %s" % (CANT_TELL_FROM_BROWSER, why), script_command(self.site_url))
+        return self.result("unknown", "%s: %s" % (CANT_TELL_FROM_BROWSER, why), script_command(
+            self.site_url, (self.facts.get("os") or {}).get("system")))
 
     def why_unknown(self, *paths):
         reasons = self.facts.get("unknown") or {}

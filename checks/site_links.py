@@ -23,6 +23,6 @@ def script_url(site_url: str) -> str:
 def script_command(site_url: str, system: str | None = None) -> str:
     """The one-line command that runs the full check from the site (on Windows, for PowerShell)."""
     if system == "Windows":
-        # curl.exe (not PowerShell's curl alias) ships with Windows 10 and 11; py is python.org's launcher.
-        return "curl.exe -fsSLO %s; py check.py" % script_url(site_url)
+        # PowerShell, as the check page gives it: no pipe into python3, py is python.org's launcher.
+        return "Invoke-WebRequest %s -OutFile check.py; py -3 check.py" % script_url(site_url)
     return "curl -fsSL %s | python3 -" % script_url(site_url)

@@ -498,8 +498,8 @@ def test_a_browser_cannot_tell_ram_or_python_and_points_to_the_script(rules):
         item = finding(report, rule_id)
         assert item["status"] == "unknown", rule_id
         assert item["detail"] == "A browser can't tell this: run the script for the full check"
-        # A command Windows PowerShell runs: curl.exe (not its curl alias), no pipe into python3.
-        assert item["fix"] == "curl.exe -fsSLO %scheck.py; py check.py" % SITE
+        # A command Windows PowerShell runs, as the check page gives it: no pipe into python3.
+        assert item["fix"] == "Invoke-WebRequest %scheck.py -OutFile check.py; py -3 check.py" % SITE
     facts["os"]["system"] = "Linux"
     assert finding(run(rules, facts), "ram.total")["fix"] == "curl -fsSL %scheck.py | python3 -" % SITE
     assert finding(report, "gpu.problematic")["status"] == "warn"

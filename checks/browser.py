@@ -146,7 +146,8 @@ def facts_from_nvidia_smi(text):
 def _evaluated(facts, site_url):
     rules, _ = rules_source.load()
     report = evaluate(facts, rules, site_url)
-    return {"report": report, "html": render_report(report, script_command(site_url)), "error": None}
+    command = script_command(site_url, (facts.get("os") or {}).get("system"))
+    return {"report": report, "html": render_report(report, command), "error": None}
 
 
 def _refused(sentence, site_url):

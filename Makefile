@@ -31,7 +31,7 @@ windows-deps: setup
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(WINDOWS_APT) >/dev/null; } \
 	  || { echo "windows-deps: cannot install $(WINDOWS_APT) with apt-get"; [ "$$CI" != "true" ] || exit 1; }; \
 	fi
-	@if command -v wine >/dev/null; then $(PY) -m tests.windows.lane || [ "$$CI" != "true" ]; \
+	@if command -v wine >/dev/null; then $(PY) -m tools.windows_lane || [ "$$CI" != "true" ]; \
 	else echo "windows-deps: no wine: the Windows lane will skip (it fails under CI=true)"; [ "$$CI" != "true" ]; fi
 
 serve: setup

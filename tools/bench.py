@@ -12,6 +12,7 @@ BENCHES = {
     "site": "tools.bench_site",        # whole-site build time
     "verify": "tools.bench_verify",    # the whole docs verification
     "browser": "tools.bench_browser",  # click-to-verdict in headless Chromium
+    "windows": "tools.bench_windows",  # the Windows lane: set-up, check.py under wine
 }
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from macros.script_bundle import build_script
 
-from . import lane
+from tools import windows_lane as lane
 
 USER = u"Jos\u00e9\u738b"                       # José王: outside every ANSI code page at once
 PROFILE = u"C:\\users\\" + USER

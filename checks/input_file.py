@@ -28,7 +28,7 @@ def read_input(path, limit=MAX_INPUT_BYTES, stdin=None):
         try:
             data = stream.read(limit + 1)
         except (OSError, IOError, ValueError) as exc:
-            raise InputError("cannot read: %s" % (getattr(exc, "strerror", None) or exc))
+            raise InputError("cannot read: %s" % (getattr(exc, "strerror", None) or exc)) from None
     else:
         data = _read_regular_file(path, limit)
     if isinstance(data, str):
@@ -44,7 +44,7 @@ def _read_regular_file(path, limit):
     try:
         fd = os.open(path, flags)
     except (OSError, ValueError) as exc:
-        raise InputError("cannot read: %s" % (getattr(exc, "strerror", None) or exc))
+        raise InputError("cannot read: %s" % (getattr(exc, "strerror", None) or exc)) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -61,7 +61,7 @@ def _read_regular_file(path, limit):
             size += len(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise InputError("cannot read: %s" % (exc.strerror or exc))
+        raise InputError("cannot read: %s" % (exc.strerror or exc)) from None
     finally:
         os.close(fd)
 

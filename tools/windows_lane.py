@@ -152,7 +152,8 @@ def make_prefix():
         result = subprocess.run(["wineboot", "-i"], env=wine_env(), capture_output=True, text=True, timeout=300)
         subprocess.run(["wineserver", "-w"], env=wine_env(), timeout=120)
         if not (PREFIX / "system.reg").is_file():
-            raise LaneUnavailable("wineboot -i made no prefix (exit %s):\n%s" % (result.returncode, result.stderr[-2000:]))
+            raise LaneUnavailable("wineboot -i made no prefix (exit %s):\n%s"
+                                  % (result.returncode, result.stderr[-2000:]))
     return PREFIX
 
 

@@ -14,7 +14,6 @@ results, so the facts are the ones a run of one call after another gives.
 import ntpath
 import os
 import platform
-import shutil
 import threading
 
 from ..rules_source import rule_values
@@ -132,7 +131,7 @@ class ProbeContext(object):
         return self._runner()(args, timeout, max_bytes)
 
     def _runner(self):
-        from ..run import run_tool   # here: a machine where no tool runs never compiles it
+        from ..run import run_tool  # here: a machine where no tool runs never compiles it
         extra = None if self.real_env else {"PATH": self.env.get("PATH", "")}
         return lambda args, timeout, max_bytes: run_tool(args, timeout=timeout, max_bytes=max_bytes, env_extra=extra)
 

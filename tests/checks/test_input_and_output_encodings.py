@@ -6,6 +6,7 @@ import sys
 import time
 
 import pytest
+from test_cli import healthy_facts, one_line_error, probed  # noqa: F401  (the fixture, used by name)
 
 from checks import cli
 from checks.input_file import MAX_INPUT_BYTES, InputError, read_input
@@ -13,8 +14,6 @@ from checks.probes import Platform
 from checks.probes.context import ProbeContext
 from checks.probes.disk import expand_home
 from checks.probes.storage import nearest_existing
-
-from test_cli import healthy_facts, one_line_error, probed  # noqa: F401  (fixture)
 
 USER = u"C:\\Users\\Jos\u00e9\u738b"
 ENCODINGS = {
@@ -34,7 +33,8 @@ def _facts_with_user_folder():
 
 
 @pytest.mark.parametrize("encoding", sorted(ENCODINGS))
-def test_saved_facts_read_alike_in_every_encoding(encoding, tmp_path, probed, capsys):
+@pytest.mark.usefixtures("probed")
+def test_saved_facts_read_alike_in_every_encoding(encoding, tmp_path, capsys):
     text = json.dumps(_facts_with_user_folder(), ensure_ascii=False, indent=1)
     plain, encoded = tmp_path / "plain.json", tmp_path / "encoded.json"
     plain.write_bytes(text.encode("utf-8"))
@@ -48,8 +48,10 @@ def test_saved_facts_read_alike_in_every_encoding(encoding, tmp_path, probed, ca
 
 
 @pytest.mark.parametrize("encoding", sorted(ENCODINGS))
-def test_a_saved_nvidia_smi_table_reads_alike_in_every_encoding(encoding, tmp_path, probed, capsys, project_root):
-    table = (project_root / "tests/fixtures/corpus/windows-system32-nvidia-smi/nvidia-smi.txt").read_text(encoding="utf-8")
+@pytest.mark.usefixtures("probed")
+def test_a_saved_nvidia_smi_table_reads_alike_in_every_encoding(encoding, tmp_path, capsys, project_root):
+    case = project_root / "tests/fixtures/corpus/windows-system32-nvidia-smi"
+    table = (case / "nvidia-smi.txt").read_text(encoding="utf-8")
     saved = tmp_path / "smi.txt"
     saved.write_bytes(ENCODINGS[encoding](table))
     assert cli.read_nvidia_smi(str(saved)).replace("\r\n", "\n") == table
@@ -79,7 +81,8 @@ def test_every_read_is_bounded(tmp_path):
     assert read_input("-", stdin=io.BytesIO(b"\xff\xfe" + u"{}".encode("utf-16-le"))) == "{}"
 
 
-def test_a_refused_input_is_one_line_and_exit_2(probed, capsys):
+@pytest.mark.usefixtures("probed")
+def test_a_refused_input_is_one_line_and_exit_2(capsys):
     assert cli.main(["--facts", "/dev/zero"]) == 2
     assert "--facts /dev/zero: cannot read: not a regular file" in one_line_error(capsys)
 
@@ -103,7 +106,8 @@ class Console(Redirected):
     ([], u"Jos\u00e9\u738b"), (["--json"], u"Jos\u00e9\u738b"),
     (["--markdown"], u"\u2705"),           # the Markdown block hides the user folder, not its marks
 ])
-def test_reports_to_a_file_are_utf8(option, expected, tmp_path, probed, monkeypatch):
+@pytest.mark.usefixtures("probed")
+def test_reports_to_a_file_are_utf8(option, expected, tmp_path, monkeypatch):
     saved = tmp_path / "facts.json"
     saved.write_text(json.dumps(_facts_with_user_folder(), ensure_ascii=False), encoding="utf-8")
     stream = Redirected()
@@ -114,7 +118,8 @@ def test_reports_to_a_file_are_utf8(option, expected, tmp_path, probed, monkeypa
     assert expected in text
 
 
-def test_a_console_keeps_its_encoding_and_an_ascii_fallback(tmp_path, probed, monkeypatch):
+@pytest.mark.usefixtures("probed")
+def test_a_console_keeps_its_encoding_and_an_ascii_fallback(tmp_path, monkeypatch):
     saved = tmp_path / "facts.json"
     saved.write_text(json.dumps(_facts_with_user_folder(), ensure_ascii=False), encoding="utf-8")
     stream = Console()
@@ -124,7 +129,8 @@ def test_a_console_keeps_its_encoding_and_an_ascii_fallback(tmp_path, probed, mo
     assert "[OK]" in text and u"C:\\Users\\Jos\u00e9?" in text
 
 
-def test_a_chosen_pythonioencoding_is_kept(tmp_path, probed, monkeypatch):
+@pytest.mark.usefixtures("probed")
+def test_a_chosen_pythonioencoding_is_kept(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONIOENCODING", "cp1252")
     stream = Redirected()
     assert cli.report_stream(stream, os.environ) is stream and stream.encoding == "cp1252"

@@ -77,8 +77,7 @@ def test_apple_m2_16gb_native(tmp_path, rules):
     assert facts["probe_errors"] == {}
     assert (facts["os"]["apple_silicon"], facts["os"]["rosetta"]) == (True, False)
     assert facts["ram"] == dict(facts["ram"], total_bytes=16 * GIB, source="sysctl hw.memsize")
-    assert [(gpu["vendor"], gpu["name"], gpu["vram_is_estimate"]) for gpu in facts["gpus"]] == [
-        ("apple", "Apple M2", True)]
+    assert [(gpu["vendor"], gpu["name"], gpu["vram_bytes"]) for gpu in facts["gpus"]] == [("apple", "Apple M2", None)]
     assert facts["os"]["version"] is None            # no sw_vers was published with it
     findings = _findings(facts, rules)
     assert findings["ram.total"]["status"] == "pass"

@@ -51,8 +51,8 @@ def test_nvidia_smi_from_system32_before_path(tmp_path):
 
 
 def test_a_relative_systemroot_is_not_trusted(tmp_path):
-    context = _windows_machine(tmp_path, ["C:\\Windows\\System32\\nvidia-smi.exe", "C:\\x\\Windows\\System32\\nvidia-smi.exe"],
-                               "", SYSTEMROOT="Windows")
+    files = ["C:\\Windows\\System32\\nvidia-smi.exe", "C:\\x\\Windows\\System32\\nvidia-smi.exe"]
+    context = _windows_machine(tmp_path, files, "", SYSTEMROOT="Windows")
     assert find_nvidia_smi(context) == "C:\\Windows\\System32\\nvidia-smi.exe"
 
 

@@ -2,10 +2,9 @@
 import re
 
 import pytest
+from test_evaluate import linux_box, nvidia, nvidia_failure  # noqa: E402  (tests/checks is on sys.path)
 
 from checks.evaluate import evaluate
-
-from test_evaluate import linux_box, nvidia, nvidia_failure  # noqa: E402  (tests/checks is on sys.path)
 
 SITE = "https://example.invalid/"
 BASH_ONLY = re.compile(r"\|\s*(grep|python3|sudo)\b|\bsudo\b|\blspci\b")

@@ -10,7 +10,6 @@ import shutil
 import pytest
 
 from macros.script_bundle import build_script
-
 from tools import windows_lane as lane
 
 USER = u"Jos\u00e9\u738b"                       # José王: outside every ANSI code page at once

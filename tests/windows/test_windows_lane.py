@@ -18,10 +18,21 @@ import shutil
 import pytest
 
 from checks.parsers.nvidia_smi import parse_nvidia_smi
-
 from tools import windows_lane as lane
-from .conftest import (PLANTED_SMI, PROFILE, SYSTEM32, SYSTEM32_SMI, USER, WINDOWS, fresh_folder,
-                       place_tool, python_dir, python_exe, remove_tool)
+
+from .conftest import (
+    PLANTED_SMI,
+    PROFILE,
+    SYSTEM32,
+    SYSTEM32_SMI,
+    USER,
+    WINDOWS,
+    fresh_folder,
+    place_tool,
+    python_dir,
+    python_exe,
+    remove_tool,
+)
 
 pytestmark = pytest.mark.windows
 

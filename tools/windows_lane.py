@@ -264,7 +264,12 @@ def run_batch(runs, cwd, profile, path_entries, timeout=300):
     bat.write_bytes(BAT.replace("{commands}", "".join(commands)).encode("ascii"))
     env = wine_env(LANE_PROFILE=profile, LANE_HOMEPATH=profile[2:], LANE_PATH=";".join(path_entries),
                    LANE_CWD=cwd)
-    subprocess.run(["wine", "cmd", "/c", windows_path(bat)], env=env, capture_output=True, timeout=timeout)
+    for _attempt in range(2):
+        subprocess.run(["wine", "cmd", "/c", windows_path(bat)], env=env, capture_output=True, timeout=timeout)
+        # A session that ran nothing at all (wine's server was still going down from the
+        # last one) is started once more; a command that ran is never repeated.
+        if any((out_dir / ("%d.rc" % index)).exists() for index in range(len(runs))):
+            break
     for index, run in enumerate(runs):
         base = out_dir / str(index)
         run.stdout = _read(host_path(cwd) / run.out_name if run.out_name else base.with_suffix(".out"))

@@ -207,19 +207,12 @@ def parse_only(text, known):
 
 
 def read_text(path, option):
-    """The text of `path` ('-' is standard input), decoded leniently (nvidia-smi may print a code page)."""
+    """The text of `path` ('-' is standard input): UTF-8, UTF-8 or UTF-16 with a BOM, bounded."""
+    from .input_file import InputError, read_input
     try:
-        if path == "-":
-            stream = getattr(sys.stdin, "buffer", sys.stdin)
-            data = stream.read()
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except (OSError, IOError) as exc:
-        raise UsageError("%s %s: cannot read: %s" % (option, path, getattr(exc, "strerror", None) or exc))
-    if isinstance(data, bytes):
-        data = data.decode("utf-8-sig", "replace")
-    return data
+        return read_input(path)
+    except InputError as exc:
+        raise UsageError("%s %s: %s" % (option, path, exc))
 
 
 def read_nvidia_smi(path):
@@ -261,13 +254,40 @@ def saved_facts(path):
 
 
 def write_report(report, args):
+    stream = report_stream(sys.stdout, os.environ)
     if args.json:
         from .render.json_out import render_json
-        sys.stdout.write(render_json(report))
+        stream.write(render_json(report))
     elif args.markdown:
         from .render.markdown import render_markdown
-        sys.stdout.write(render_markdown(report))
+        stream.write(render_markdown(report))
     else:
         from .render.terminal import render_terminal
-        render_terminal(report, sys.stdout, verbose=args.verbose, environ=os.environ)
-    sys.stdout.flush()
+        render_terminal(report, stream, verbose=args.verbose, environ=os.environ)
+    stream.flush()
+
+
+def report_stream(stream, environ):
+    """Where the report goes: a file or pipe gets UTF-8 on every OS, a terminal its own encoding.
+
+    Windows Python writes redirected output in the ANSI code page (cp1252),
+    which cannot hold a check mark or a user folder named in Chinese, and which
+    --facts could not read back. A PYTHONIOENCODING the user set is kept.
+    """
+    isatty = getattr(stream, "isatty", None)
+    try:
+        interactive = bool(isatty and isatty())
+    except (OSError, ValueError):
+        interactive = False
+    reconfigure = getattr(stream, "reconfigure", None)
+    if interactive or environ.get("PYTHONIOENCODING") or reconfigure is None:
+        return stream
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if encoding in ("utf-8", "utf8"):
+        return stream
+    try:
+        stream.flush()
+        reconfigure(encoding="utf-8", errors="strict")
+    except (OSError, ValueError, LookupError):
+        pass
+    return stream

@@ -23,5 +23,6 @@ def script_url(site_url: str) -> str:
 def script_command(site_url: str, system: str | None = None) -> str:
     """The one-line command that runs the full check from the site, for `system` (PowerShell on Windows)."""
     if system == "Windows":
+        # As the check page gives it: py is python.org's launcher, there is no python3 on Windows.
         return "irm %s | py -3 -" % script_url(site_url)
     return "curl -fsSL %s | python3 -" % script_url(site_url)

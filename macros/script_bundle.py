@@ -165,7 +165,23 @@ def _install_embedded_modules():
     sys.meta_path.insert(0, EmbeddedModules())
 
 
+def _standard_library_first():
+    """Before any other import: a json.py or argparse.py beside this file (in
+    Downloads, say) or in the current folder must not stand in for the
+    standard library's, and no bytecode is written there."""
+    sys.dont_write_bytecode = True
+    loaded_os = sys.modules.get("os")   # imported at start-up, before any folder of ours was searched
+    here = globals().get("__file__")
+    if not sys.path:
+        return
+    if sys.path[0] == "" or (loaded_os is not None and here is not None and (
+            loaded_os.path.normcase(loaded_os.path.realpath(sys.path[0]))
+            == loaded_os.path.normcase(loaded_os.path.dirname(loaded_os.path.realpath(here))))):
+        del sys.path[0]
+
+
 def main(argv=None):
+    _standard_library_first()
     if sys.version_info < MIN_PYTHON:
         return _python_too_old()
     # A run lasts a second at most and leaves little garbage in cycles: the

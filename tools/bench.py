@@ -13,6 +13,7 @@ BENCHES = {
     "verify": "tools.bench_verify",    # the whole docs verification
     "browser": "tools.bench_browser",  # click-to-verdict in headless Chromium
     "lighthouse": "tools.bench_lighthouse",  # Lighthouse mobile scores of every page
+    "windows": "tools.bench_windows",  # the Windows lane: set-up, check.py under wine
 }
 
 

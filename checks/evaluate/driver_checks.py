@@ -43,7 +43,9 @@ def check_nvidia(check):
         message = (nvidia_smi.get("message") or "").strip()
         if failure:
             detail = "%s: %s" % (failure["title"], message) if message else failure["title"]
-            return check.failed(detail, failure["fix"])
+            on_windows = (check.facts.get("os") or {}).get("system") == "Windows"
+            return check.failed(detail, failure.get("fix_windows") if on_windows and failure.get("fix_windows")
+                                else failure["fix"])
         detail = "%s %s" % (tool, "timed out" if status == "timeout" else "failed")
         if message:
             detail += ": " + message

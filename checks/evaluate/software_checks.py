@@ -32,6 +32,12 @@ def check_python(check):
         detail += " Python %s is installed at %s." % (best["version"], best["path"])
         fix = "Run the installer with %s: put its folder first on your PATH (or make it the python " \
               "that `%s` shows) before you start the installer." % (best["path"], check.values["version_command"])
+        if os_key(check.facts) == "windows":
+            folder = best["path"].rsplit("\\", 1)[0]
+            fix = "Run the installer with %s: put its folder first on your PATH, in PowerShell " \
+                  "$env:Path = \"%s;$env:Path\" (in cmd: set PATH=%s;%%PATH%%), then start the installer " \
+                  "from that window (`%s` shows which Python it finds)." % (
+                      best["path"], folder, folder, check.values["version_command"])
         return check.result("warn", detail, fix)
     guides = check.values["install_guides"]
     key = os_key(check.facts)

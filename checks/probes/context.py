@@ -11,9 +11,9 @@ probe's later `run` with the same arguments takes that call's result. The
 probes themselves still run one after another, in the same order, on the same
 results, so the facts are the ones a run of one call after another gives.
 """
+import ntpath
 import os
 import platform
-import shutil
 import threading
 
 from ..rules_source import rule_values
@@ -58,12 +58,21 @@ class ProbeContext(object):
 
     @property
     def is_real_root(self):
-        return os.path.abspath(self.root) == os.path.abspath(os.sep)
+        # normpath: Python 3.8's abspath("/") on Windows is "C:/", abspath("\\") "C:\\".
+        return self.root in ("/", os.sep) or (
+            os.path.normcase(os.path.normpath(os.path.abspath(self.root)))
+            == os.path.normcase(os.path.normpath(os.path.abspath(os.sep))))
 
     def path(self, path):
-        """`path` of the probed machine as a path on this one."""
+        """`path` of the probed machine as a path on this one.
+
+        Under a fake root, a Windows path C:\\x\\y is the folder C/x/y of the root.
+        """
         if self.is_real_root:
             return path
+        if len(path) >= 3 and path[0].isalpha() and path[1] == ":" and path[2] in "\\/":
+            parts = [part for part in path[3:].replace("\\", "/").split("/") if part]
+            return os.path.join(self.root, path[0].upper(), *parts)
         return os.path.join(self.root, path.lstrip("/\\"))
 
     def read(self, path, limit=MAX_FILE_BYTES):
@@ -84,8 +93,14 @@ class ProbeContext(object):
     def exists(self, path):
         return os.path.exists(self.path(path))
 
+    def is_file(self, path):
+        return os.path.isfile(self.path(path))
+
     def which(self, name):
-        return shutil.which(name, path=self.env.get("PATH", ""))
+        """The tool `name` from PATH, looked up so that it cannot be planted (see find_tool)."""
+        if self.system == "Windows":
+            return find_tool(name, self.env.get("PATH", ""), self.system, is_executable=self.is_file)
+        return find_tool(name, self.env.get("PATH", ""), self.system)
 
     def run(self, args, timeout=8, max_bytes=MAX_TOOL_BYTES):
         """Run a tool (see run_tool); a call begun by start() with these arguments gives its result."""
@@ -116,9 +131,16 @@ class ProbeContext(object):
         return self._runner()(args, timeout, max_bytes)
 
     def _runner(self):
-        from ..run import run_tool   # here: a machine where no tool runs never compiles it
+        from ..run import run_tool  # here: a machine where no tool runs never compiles it
         extra = None if self.real_env else {"PATH": self.env.get("PATH", "")}
         return lambda args, timeout, max_bytes: run_tool(args, timeout=timeout, max_bytes=max_bytes, env_extra=extra)
+
+    def windows_folder(self, variable, default=None):
+        """An absolute folder from a Windows environment variable (SYSTEMROOT...), else `default`."""
+        value = (self.env.get(variable) or "").strip().strip('"').rstrip("\\/")
+        if _absolute(value + "\\", True):
+            return value
+        return default
 
     def rule_values(self, rule_id):
         return rule_values(self.rules, rule_id)
@@ -185,6 +207,58 @@ class _StartedCall(object):
             return {"status": "timeout", "exit_code": None, "stdout": "", "stderr": "",
                     "message": "%s did not finish within %s s" % (self._name, self._timeout)}
         return None
+
+
+# On Windows only real executables: never .bat/.cmd (run through cmd.exe) or scripts.
+WINDOWS_EXTENSIONS = (".exe", ".com")
+
+
+def find_tool(name, path_value, system, is_executable=None):
+    """The first `name` in the absolute entries of `path_value`, or None.
+
+    Unlike shutil.which, which on Windows looks in the current folder first (a
+    nvidia-smi.exe or py.bat saved in Downloads would run), this never looks
+    in the current folder, and ignores relative and empty PATH entries on
+    every OS. On Windows it takes only `name`.exe or `name`.com.
+    """
+    windows = system == "Windows"
+    is_executable = is_executable or (_is_windows_executable if windows else _is_posix_executable)
+    if windows:
+        if "/" in name or "\\" in name or ":" in name:
+            return None
+        extension = ntpath.splitext(name)[1]
+        names = [name] if extension.lower() in WINDOWS_EXTENSIONS else [name + ext for ext in WINDOWS_EXTENSIONS]
+    else:
+        if "/" in name:
+            return None
+        names = [name]
+    for entry in (path_value or "").split(";" if windows else ":"):
+        entry = entry.strip().strip('"') if windows else entry
+        if not _absolute(entry, windows):
+            continue
+        for candidate in names:
+            path = (entry.rstrip("\\/") + "\\" + candidate) if windows else os.path.join(entry, candidate)
+            if is_executable(path):
+                return path
+    return None
+
+
+def _absolute(entry, windows):
+    if not entry:
+        return False
+    if windows:
+        # C:\... or \\server\share; "\\x" alone is relative to the current drive.
+        return (len(entry) >= 3 and entry[0].isalpha() and entry[1] == ":" and entry[2] in "\\/") or \
+            entry.startswith("\\\\")
+    return entry.startswith("/")
+
+
+def _is_posix_executable(path):
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+def _is_windows_executable(path):
+    return os.path.isfile(path)
 
 
 def mark_unknown(facts, dotted_path, why):

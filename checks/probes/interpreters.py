@@ -76,9 +76,10 @@ def _commands(context):
         seen.add(_real(path))
         named.append(([path], _real(path)))
     launcher = []
-    if context.system == "Windows" and context.which("py"):
+    py = find_py_launcher(context) if context.system == "Windows" else None
+    if py:
         supported = context.rule_values("python.version").get("supported")
-        launcher = [[context.which("py"), "-" + minor] for minor in supported or LAUNCHER_VERSIONS]
+        launcher = [[py, "-" + minor] for minor in supported or LAUNCHER_VERSIONS]
     return named, launcher
 
 
@@ -135,6 +136,21 @@ def _default_cafile():
     except Exception:  # no ssl module: nothing to tell
         return None
     return paths.openssl_cafile or paths.cafile
+
+
+def find_py_launcher(context):
+    """The Python launcher for Windows: where its installer puts it, then PATH (never the current folder)."""
+    candidates = []
+    windows = context.windows_folder("WINDIR") or context.windows_folder("SYSTEMROOT")
+    if windows:
+        candidates.append(windows + "\\py.exe")                       # installed for all users
+    local = context.windows_folder("LOCALAPPDATA")
+    if local:
+        candidates.append(local + "\\Programs\\Python\\Launcher\\py.exe")  # for this user only
+    for candidate in candidates:
+        if context.is_file(candidate):
+            return candidate
+    return context.which("py")
 
 
 class _Asker(object):

@@ -108,19 +108,27 @@ def _cuda_version(context, path, table_run):
 
 
 def find_nvidia_smi(context):
+    """The nvidia-smi to run, or None.
+
+    On Windows the driver's own copies come first (System32, where current
+    drivers put it, then NVSMI under Program Files), and PATH only after
+    them, through the lookup that never takes the current folder.
+    """
+    if context.system == "Windows":
+        candidates = []
+        system_root = context.windows_folder("SYSTEMROOT") or context.windows_folder("WINDIR") or "C:\\Windows"
+        candidates.append(system_root + "\\System32\\nvidia-smi.exe")
+        program_files = context.windows_folder("PROGRAMFILES") or context.windows_folder("PROGRAMW6432")
+        if program_files:
+            candidates.append(program_files + "\\NVIDIA Corporation\\NVSMI\\nvidia-smi.exe")
+        for candidate in candidates:
+            if context.is_file(candidate):
+                return candidate
+        return context.which("nvidia-smi")
     found = context.which("nvidia-smi")
     if found:
         return found
-    candidates = []
-    if context.system == "Windows":
-        if context.env.get("SYSTEMROOT"):
-            candidates.append(context.env["SYSTEMROOT"] + "\\System32\\nvidia-smi.exe")
-        if context.env.get("PROGRAMFILES"):
-            candidates.append(context.env["PROGRAMFILES"] + "\\NVIDIA Corporation\\NVSMI\\nvidia-smi.exe")
-        for candidate in candidates:
-            if context.exists(candidate):
-                return candidate
-    elif context.exists(WSL_NVIDIA_SMI):
+    if context.exists(WSL_NVIDIA_SMI):
         return context.path(WSL_NVIDIA_SMI)
     return None
 

@@ -63,8 +63,13 @@ def _macos(section, facts, context):
         return
     if section["apple_silicon"]:
         translated_run = context.run(TRANSLATED, timeout=TIMEOUT)
-        section["rosetta"] = bool(parse_sysctl_flag(translated_run["stdout"]))
-        if translated_run["status"] == "unavailable":
+        translated = parse_sysctl_flag(translated_run["stdout"])
+        if translated is None and section["machine"] in ("x86_64", "arm64"):
+            # No answer (an older macOS, a recording without the key): on Apple Silicon only
+            # x86_64 code is translated, so an x86_64 Python is running under Rosetta.
+            translated = section["machine"] == "x86_64"
+        section["rosetta"] = bool(translated)
+        if translated is None and translated_run["status"] == "unavailable":
             section["rosetta"] = None
             mark_unknown(facts, "os.rosetta", "Can't tell: %s." % translated_run["message"].rstrip("."))
     else:

@@ -209,9 +209,10 @@ class SiteValues:
             if rule.get("check") is False:
                 continue        # documentation only (the installer), not a requirement
             if rule_id == VRAM_RULE:
-                need = join_words(["%s for %s" % (self.family_value(family["id"], "min_vram"),
-                                                  self.family_value(family["id"], "name"))
-                                   for family in self.family_list], "and")
+                need = "; ".join("%s: %s" % (self.family_value(family["id"], "name"), join_words(
+                    ["%s %s" % (self.family_value(family["id"], "min_memory." + backend["id"]), backend["name"])
+                     for backend in self.backends if backend["id"] in family["min_memory"]], "or"))
+                    for family in self.family_list)
             elif rule_id == "disk.free":
                 places = {}
                 for backend, total in self.disk_totals():

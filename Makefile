@@ -5,7 +5,7 @@ PY    := $(VENV)/bin/python
 PORT  ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test test-windows verify bench clean browser-deps windows-deps corpus-update
+.PHONY: setup serve build lint test test-windows verify bench clean browser-deps windows-deps corpus-update
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,7 +40,13 @@ serve: setup
 build: setup
 	$(VENV)/bin/mkdocs build --strict
 
-test: setup browser-deps windows-deps
+# Lint, format and types: ruff on the whole tree, mypy on the checker (see pyproject.toml).
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: setup lint browser-deps windows-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The Windows lane alone.

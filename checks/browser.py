@@ -9,6 +9,7 @@ A browser cannot see RAM, VRAM, disks, Python or drivers: those facts stay
 None with a reason, and the evaluation says "can't tell" with the script's
 command instead of guessing.
 """
+
 import json
 import re
 
@@ -91,7 +92,8 @@ def facts_from_browser(info):
         "webgl_renderer": _text(webgl.get("renderer")) or None if webgl else None,
         "webgl_vendor": _text(webgl.get("vendor")) or None if webgl else None,
         "webgpu": dict((key, _text(webgpu.get(key))) for key in ("vendor", "architecture", "device", "description"))
-        if webgpu else None,
+        if webgpu
+        else None,
         "device_memory_gb": memory,
         "hardware_concurrency": _number(info.get("hardwareConcurrency")),
         "gpu_name_exact": name_exact,
@@ -118,14 +120,15 @@ def run_paste(text, site_url):
     text = text if isinstance(text, str) else ""
     if not text.strip():
         return _refused("%s: the box is empty." % expected(), site_url)
-    if text.lstrip()[:1] in "{[" and _too_deep(text):       # before any parser recurses into it
-        return _refused("%s; this JSON is nested more than %d deep, which no report is."
-                        % (expected(), MAX_JSON_DEPTH), site_url)
+    if text.lstrip()[:1] in "{[" and _too_deep(text):  # before any parser recurses into it
+        return _refused(
+            "%s; this JSON is nested more than %d deep, which no report is." % (expected(), MAX_JSON_DEPTH), site_url
+        )
     kind = recognize(text)
     if kind == "json":
         try:
             obj = json.loads(text.strip())
-        except (ValueError, RecursionError) as exc:     # RecursionError: nested too deeply
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
             return _refused("%s; this starts like JSON but is not valid JSON (%s)." % (expected(), exc), site_url)
         try:
             facts = facts_from_saved(obj)
@@ -162,23 +165,28 @@ _JSON_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
 def facts_from_nvidia_smi(text):
     """Facts for a machine known only by its nvidia-smi output, read as check.py --nvidia-smi reads it."""
     from .probes.nvidia import probe_nvidia  # imported here: the button's check never needs the probes
+
     facts = new_facts("nvidia-smi")
     probe_nvidia(facts, None, text)
     if not facts["gpus"]:
-        facts["unknown"]["gpus"] = ("The pasted nvidia-smi output lists no GPU, so which GPUs this machine has "
-                                    "can't be told from it: run the script for the full check.")
+        facts["unknown"]["gpus"] = (
+            "The pasted nvidia-smi output lists no GPU, so which GPUs this machine has "
+            "can't be told from it: run the script for the full check."
+        )
     return clean_facts(facts)
 
 
 def facts_from_rocm_smi(text):
     """Facts for a machine known only by its rocm-smi output, read as check.py --rocm-smi reads it."""
     from .probes.amd import facts_from_rocm_smi as from_text
+
     return from_text(text)
 
 
 def facts_from_system_profiler(text):
     """Facts for a Mac known only by its system_profiler output, read as check.py --system-profiler reads it."""
     from .probes.apple import facts_from_system_profiler as from_text
+
     return from_text(text)
 
 
@@ -186,8 +194,11 @@ def _evaluated(facts, site_url):
     rules, _ = rules_source.load()
     report = evaluate(facts, rules, site_url)
     system = (facts.get("os") or {}).get("system")
-    return {"report": report, "html": render_report(report, script_command(site_url, system), terminal_name(system)),
-            "error": None}
+    return {
+        "report": report,
+        "html": render_report(report, script_command(site_url, system), terminal_name(system)),
+        "error": None,
+    }
 
 
 def _refused(sentence, site_url):
@@ -225,7 +236,7 @@ def _machine(system, ua_data, user_agent, apple_chip):
         return "arm64"
     if not arch:
         if system == "Darwin":
-            return None          # every Mac browser says "Intel Mac OS X"
+            return None  # every Mac browser says "Intel Mac OS X"
         if re.search(r"x86_64|x64|win64|wow64|amd64", ua):
             arch, bits = "x86", "64"
         elif re.search(r"aarch64|arm64", ua):
@@ -245,8 +256,10 @@ def _machine(system, ua_data, user_agent, apple_chip):
 
 def _ram_reason(device_memory):
     if device_memory:
-        return ("%s: the browser reports about %s GB (navigator.deviceMemory), rounded and capped, "
-                "not the RAM installed." % (CANT_TELL, _plain_number(device_memory)))
+        return (
+            "%s: the browser reports about %s GB (navigator.deviceMemory), rounded and capped, "
+            "not the RAM installed." % (CANT_TELL, _plain_number(device_memory))
+        )
     return "%s: browsers do not say how much RAM the machine has." % CANT_TELL
 
 

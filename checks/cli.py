@@ -5,6 +5,7 @@ Exit codes: 0 nothing failed (warnings allowed), 1 a requirement failed,
 A reader that stops reading (`check.py -v | head -1`, a closed pipe) ends the
 run quietly with the code the report had.
 """
+
 import argparse
 import json
 import os
@@ -29,43 +30,65 @@ def build_parser(prog=PROG):
     parser = _Parser(
         prog=prog,
         description="Check this machine against Invoke's system requirements: GPU and VRAM, "
-                    "RAM, disk, temporary directory, Python, system libraries and drivers. "
-                    "It changes nothing: no network, no writes, no prompts.",
+        "RAM, disk, temporary directory, Python, system libraries and drivers. "
+        "It changes nothing: no network, no writes, no prompts.",
         epilog="Exit status: 0 when nothing failed (warnings allowed), 1 when a requirement "
-               "failed, 2 on bad usage or unreadable input.",
+        "failed, 2 on bad usage or unreadable input.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="show every finding's detail and link, passed ones included")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="show every finding's detail and link, passed ones included"
+    )
     output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true",
-                        help="print the whole report (facts, findings, models, summary) as JSON; "
-                             "save it to check again later with --facts")
-    output.add_argument("--markdown", action="store_true",
-                        help="print a Markdown block to paste into a bug report")
-    parser.add_argument("--facts", metavar="FILE",
-                        help="evaluate saved facts, or a whole --json report, instead of probing "
-                             "this machine ('-' reads standard input)")
-    parser.add_argument("--nvidia-smi", metavar="FILE", dest="nvidia_smi",
-                        help="use a saved nvidia-smi output (its table, its --query-gpu CSV, "
-                             "nvidia-smi -q, or the error it printed) instead of running nvidia-smi; "
-                             "the rest of this machine is still probed ('-' reads standard input)")
-    parser.add_argument("--rocm-smi", metavar="FILE", dest="rocm_smi",
-                        help="judge the machine a saved rocm-smi output describes, from that output alone: "
-                             "the concise table, --showproductname, --showmeminfo vram, --showdriverversion, "
-                             "plain, --csv or --json, several in one file ('-' reads standard input)")
-    parser.add_argument("--system-profiler", metavar="FILE", dest="system_profiler",
-                        help="judge the Mac a saved system_profiler SPHardwareDataType and/or SPDisplaysDataType "
-                             "output describes (as printed, or copied from System Information), from that "
-                             "output alone ('-' reads standard input)")
-    parser.add_argument("--only", metavar="IDS",
-                        help="run only these checks: comma-separated ids, as --list-checks shows them")
-    parser.add_argument("--list-checks", action="store_true",
-                        help="list the checks (id and title) and exit")
-    parser.add_argument("--install-dir", metavar="PATH",
-                        help="where Invoke is or will be installed: the disk checks measure there "
-                             "(default: the app's root variable, or its default folder)")
-    parser.add_argument("--version", action="version", version="%(prog)s " + __version__,
-                        help="print the checker's version and exit")
+    output.add_argument(
+        "--json",
+        action="store_true",
+        help="print the whole report (facts, findings, models, summary) as JSON; "
+        "save it to check again later with --facts",
+    )
+    output.add_argument("--markdown", action="store_true", help="print a Markdown block to paste into a bug report")
+    parser.add_argument(
+        "--facts",
+        metavar="FILE",
+        help="evaluate saved facts, or a whole --json report, instead of probing "
+        "this machine ('-' reads standard input)",
+    )
+    parser.add_argument(
+        "--nvidia-smi",
+        metavar="FILE",
+        dest="nvidia_smi",
+        help="use a saved nvidia-smi output (its table, its --query-gpu CSV, "
+        "nvidia-smi -q, or the error it printed) instead of running nvidia-smi; "
+        "the rest of this machine is still probed ('-' reads standard input)",
+    )
+    parser.add_argument(
+        "--rocm-smi",
+        metavar="FILE",
+        dest="rocm_smi",
+        help="judge the machine a saved rocm-smi output describes, from that output alone: "
+        "the concise table, --showproductname, --showmeminfo vram, --showdriverversion, "
+        "plain, --csv or --json, several in one file ('-' reads standard input)",
+    )
+    parser.add_argument(
+        "--system-profiler",
+        metavar="FILE",
+        dest="system_profiler",
+        help="judge the Mac a saved system_profiler SPHardwareDataType and/or SPDisplaysDataType "
+        "output describes (as printed, or copied from System Information), from that "
+        "output alone ('-' reads standard input)",
+    )
+    parser.add_argument(
+        "--only", metavar="IDS", help="run only these checks: comma-separated ids, as --list-checks shows them"
+    )
+    parser.add_argument("--list-checks", action="store_true", help="list the checks (id and title) and exit")
+    parser.add_argument(
+        "--install-dir",
+        metavar="PATH",
+        help="where Invoke is or will be installed: the disk checks measure there "
+        "(default: the app's root variable, or its default folder)",
+    )
+    parser.add_argument(
+        "--version", action="version", version="%(prog)s " + __version__, help="print the checker's version and exit"
+    )
     return parser
 
 
@@ -85,14 +108,14 @@ def main(argv=None):
         return say_error(str(exc))
     except _ReaderGone as exc:
         return exc.code
-    except BrokenPipeError:             # --help, --list-checks: nobody is reading any more
+    except BrokenPipeError:  # --help, --list-checks: nobody is reading any more
         _silence_stdout()
         return 0
-    except SystemExit as exc:          # --help and --version
+    except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:           # a crash must still be one line, never a traceback
+    except Exception as exc:  # a crash must still be one line, never a traceback
         return say_error("unexpected error: %s: %s (please report it)" % (type(exc).__name__, exc))
 
 
@@ -100,7 +123,8 @@ def say_error(message):
     """One line on stderr (when there is a stderr that takes it); the usage exit code."""
     try:
         if sys.stderr is not None:
-            from .render.safe import visible   # a file name may hold escapes too
+            from .render.safe import visible  # a file name may hold escapes too
+
             sys.stderr.write("%s: error: %s\n" % (PROG, visible(" ".join(str(message).split()))))
             sys.stderr.flush()
     except (OSError, ValueError):
@@ -116,7 +140,7 @@ def _stdout_usable():
     try:
         descriptor = stream.fileno()
     except (AttributeError, OSError, ValueError):
-        return True                 # an in-memory stream: nothing more to ask
+        return True  # an in-memory stream: nothing more to ask
     try:
         os.fstat(descriptor)
     except OSError:
@@ -144,13 +168,21 @@ def run(argv):
         raise UsageError("--nvidia-smi applies to a probe of this machine, not to saved --facts")
     if args.facts == "-" and args.nvidia_smi == "-":
         raise UsageError("only one input can be read from standard input")
-    given = [option for option, value in (("--facts", args.facts), ("--nvidia-smi", args.nvidia_smi),
-                                          ("--rocm-smi", args.rocm_smi), ("--system-profiler", args.system_profiler))
-             if value]
+    given = [
+        option
+        for option, value in (
+            ("--facts", args.facts),
+            ("--nvidia-smi", args.nvidia_smi),
+            ("--rocm-smi", args.rocm_smi),
+            ("--system-profiler", args.system_profiler),
+        )
+        if value
+    ]
     if len(given) > 1 and ("--rocm-smi" in given or "--system-profiler" in given):
         raise UsageError("%s describe one machine each: give one of them" % " and ".join(given))
 
     from .evaluate import CHECKS, checked_rules, evaluate, sections_for
+
     rules, site_url = load_rules()
     checks = [rule["id"] for rule in checked_rules(rules)]
     if args.list_checks:
@@ -170,8 +202,12 @@ def run(argv):
         facts = tool_output_facts(args.system_profiler, "--system-profiler")
     else:
         nvidia_smi_text = read_nvidia_smi(args.nvidia_smi) if args.nvidia_smi else None
-        facts = gather_facts(install_dir=args.install_dir, nvidia_smi_text=nvidia_smi_text,
-                             only_sections=sections_for(only) if only else None, rules=rules)
+        facts = gather_facts(
+            install_dir=args.install_dir,
+            nvidia_smi_text=nvidia_smi_text,
+            only_sections=sections_for(only) if only else None,
+            rules=rules,
+        )
 
     report = evaluate(facts, rules, site_url, only=only)
     code = report["summary"]["exit_code"]
@@ -180,18 +216,20 @@ def run(argv):
     except BrokenPipeError:
         _silence_stdout()
         raise _ReaderGone(code)
-    except (OSError, ValueError) as exc:   # a full disk, a closed descriptor: the report did not get out
+    except (OSError, ValueError) as exc:  # a full disk, a closed descriptor: the report did not get out
         raise UsageError("cannot write the report: %s" % (getattr(exc, "strerror", None) or exc))
     return code
 
 
 def load_rules():
     from .rules_source import load
+
     return load()
 
 
 def gather_facts(**options):
     from .probes import gather_facts as probe
+
     return probe(**options)
 
 
@@ -201,14 +239,17 @@ def parse_only(text, known):
     wanted = [part.strip() for part in text.split(",") if part.strip()]
     unknown = [rule_id for rule_id in wanted if rule_id not in known]
     if unknown or not wanted:
-        raise UsageError("--only: unknown check id %s (known: %s)"
-                         % (", ".join(repr(rule_id) for rule_id in unknown) or "''", ", ".join(known)))
+        raise UsageError(
+            "--only: unknown check id %s (known: %s)"
+            % (", ".join(repr(rule_id) for rule_id in unknown) or "''", ", ".join(known))
+        )
     return wanted
 
 
 def read_text(path, option):
     """The text of `path` ('-' is standard input): UTF-8, UTF-8 or UTF-16 with a BOM, bounded."""
     from .input_file import InputError, read_input
+
     try:
         return read_input(path)
     except InputError as exc:
@@ -218,6 +259,7 @@ def read_text(path, option):
 def read_nvidia_smi(path):
     """A saved nvidia-smi output; text that is none of its outputs is bad input, not a broken driver."""
     from .parsers.recognize import expected, recognize
+
     text = read_text(path, "--nvidia-smi")
     if recognize(text, kinds=("nvidia-smi",)) is None:
         raise UsageError("--nvidia-smi %s: not an nvidia-smi output. %s." % (path, expected(kinds=("nvidia-smi",))))
@@ -227,25 +269,30 @@ def read_nvidia_smi(path):
 def tool_output_facts(path, option):
     """Facts of the machine a saved rocm-smi or system_profiler output describes; other text is refused."""
     from .parsers.recognize import expected, recognize
+
     text = read_text(path, option)
-    kind = option[2:]      # "--rocm-smi" -> "rocm-smi"
+    kind = option[2:]  # "--rocm-smi" -> "rocm-smi"
     if recognize(text, kinds=(kind,)) is None:
-        raise UsageError("%s %s: not a %s output. %s." % (option, path, kind.replace("-", "_")
-                                                          if kind == "system-profiler" else kind,
-                                                          expected(kinds=(kind,))))
+        raise UsageError(
+            "%s %s: not a %s output. %s."
+            % (option, path, kind.replace("-", "_") if kind == "system-profiler" else kind, expected(kinds=(kind,)))
+        )
     if kind == "rocm-smi":
         from .probes.amd import facts_from_rocm_smi
+
         return facts_from_rocm_smi(text)
     from .probes.apple import facts_from_system_profiler
+
     return facts_from_system_profiler(text)
 
 
 def saved_facts(path):
     from .saved import facts_from_saved
+
     text = read_text(path, "--facts")
     try:
         obj = json.loads(text)
-    except (ValueError, RecursionError) as exc:     # RecursionError: nested too deeply
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise UsageError("--facts %s: not JSON: %s" % (path, exc))
     try:
         return facts_from_saved(obj)
@@ -257,12 +304,15 @@ def write_report(report, args):
     stream = report_stream(sys.stdout, os.environ)
     if args.json:
         from .render.json_out import render_json
+
         stream.write(render_json(report))
     elif args.markdown:
         from .render.markdown import render_markdown
+
         stream.write(render_markdown(report))
     else:
         from .render.terminal import render_terminal
+
         render_terminal(report, stream, verbose=args.verbose, environ=os.environ)
     stream.flush()
 

@@ -4,9 +4,10 @@ Imported only under TYPE_CHECKING: the checker never loads `typing` at run
 time. The runtime contract of facts is the field table in checks/facts.py;
 tests/checks/test_facts_contract.py keeps these TypedDicts to the same keys.
 """
+
 from typing import Any, Dict, List, Optional, TypedDict
 
-Rules = Dict[str, Any]   # the validated rules file (see rules/requirements.schema.json)
+Rules = Dict[str, Any]  # the validated rules file (see rules/requirements.schema.json)
 
 
 class Distro(TypedDict, total=False):

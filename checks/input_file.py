@@ -6,14 +6,20 @@ Only a regular file or standard input ('-') is read, and never more than
 MAX_INPUT_BYTES of it, so a FIFO, a device such as /dev/zero or a huge file
 is a clear refusal, not a hang.
 """
+
 import os
 import stat
 import sys
 
 MAX_INPUT_BYTES = 8 * 1024 * 1024
 
-BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 class InputError(Exception):
@@ -50,8 +56,10 @@ def _read_regular_file(path, limit):
         if stat.S_ISDIR(mode):
             raise InputError("cannot read: is a folder, not a file")
         if not stat.S_ISREG(mode):
-            raise InputError("cannot read: not a regular file (a pipe or device is not read; save the "
-                             "output to a file, or pass it on standard input with '-')")
+            raise InputError(
+                "cannot read: not a regular file (a pipe or device is not read; save the "
+                "output to a file, or pass it on standard input with '-')"
+            )
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1024 * 1024, limit + 1 - size))
@@ -70,5 +78,5 @@ def decode(data):
     """Bytes of a saved file as text: a BOM says the encoding, else UTF-8 (undecodable bytes replaced)."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, "replace")
+            return data[len(bom) :].decode(encoding, "replace")
     return data.decode("utf-8", "replace")

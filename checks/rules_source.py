@@ -5,6 +5,7 @@ its `checks._embedded` module; in a checkout they are read by the rules
 package from rules/requirements.yaml (which needs the site's tools: PyYAML,
 jsonschema) and mkdocs.yml.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,6 +31,7 @@ def _load_from_checkout():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     try:
         import sys
+
         if root not in sys.path:
             sys.path.insert(0, root)
         from rules import MKDOCS_YML, load_rules

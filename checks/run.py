@@ -23,6 +23,7 @@ floods, the checker is interrupted or killed):
   JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE: closing the job (in a `finally`, or by
   the system when the checker dies) ends the whole tree.
 """
+
 import errno
 import os
 import signal
@@ -35,8 +36,9 @@ CHUNK = 65536
 
 # errno values that say the checker itself could not start a process (its own
 # limits: open files, processes, memory), not that anything is wrong with the tool.
-OWN_LIMIT_ERRNOS = frozenset(getattr(errno, name) for name in ("EMFILE", "ENFILE", "EAGAIN", "ENOMEM", "ENOBUFS")
-                             if hasattr(errno, name))
+OWN_LIMIT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("EMFILE", "ENFILE", "EAGAIN", "ENOMEM", "ENOBUFS") if hasattr(errno, name)
+)
 STOP_WAIT = 2.0
 
 
@@ -84,8 +86,10 @@ def run_tool(args, timeout=8, max_bytes=1000000, env_extra=None):
         elif why == "no-thread":
             result["status"] = "unavailable"
             result["exit_code"] = None
-            result["message"] = ("%s: the checker could not start a thread to read its output "
-                                 "(a limit of the checker's own, such as ulimit -u)" % name)
+            result["message"] = (
+                "%s: the checker could not start a thread to read its output "
+                "(a limit of the checker's own, such as ulimit -u)" % name
+            )
         elif result["exit_code"] == 0:
             result["status"] = "ok"
         elif result["exit_code"] is None:
@@ -98,7 +102,7 @@ def run_tool(args, timeout=8, max_bytes=1000000, env_extra=None):
         result["message"] = "%s: %s" % (type(exc).__name__, exc)
     finally:
         if started is not None:
-            started.stop()       # every exit path, Ctrl-C included: nothing is left running
+            started.stop()  # every exit path, Ctrl-C included: nothing is left running
     return result
 
 
@@ -109,8 +113,10 @@ def _cannot_start(result, name, exc):
         result["message"] = "%s: not found" % name
     elif own_limit(exc):
         result["status"] = "unavailable"
-        result["message"] = "%s: the checker could not run it: %s (a limit of the checker's own process, " \
-                            "not a fault of the tool)" % (name, _reason(exc))
+        result["message"] = (
+            "%s: the checker could not run it: %s (a limit of the checker's own process, "
+            "not a fault of the tool)" % (name, _reason(exc))
+        )
     else:
         result["status"] = "error"
         result["message"] = "%s: cannot run: %s" % (name, _reason(exc))
@@ -124,7 +130,7 @@ def own_limit(exc):
     """Whether `exc` says the checker ran out of something of its own (files, processes, memory, threads)."""
     if isinstance(exc, (MemoryError, OwnFailure)):
         return True
-    if isinstance(exc, RuntimeError):          # threading: "can't start new thread"
+    if isinstance(exc, RuntimeError):  # threading: "can't start new thread"
         return "thread" in str(exc)
     return isinstance(exc, OSError) and exc.errno in OWN_LIMIT_ERRNOS
 
@@ -147,8 +153,14 @@ class _Grouped(object):
     """The tool in a session of its own; the group is killed on stop (POSIX without /proc)."""
 
     def __init__(self, args, env):
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, env=env, start_new_session=True)
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
         self.streams = (self.process.stdout, self.process.stderr)
 
     def poll(self):
@@ -193,8 +205,13 @@ class _Reaped(object):
             self.status_read, self.status_write = os.pipe()
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _REAPER, str(self.watch_read), str(self.status_write)] + args,
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                start_new_session=True, pass_fds=(self.watch_read, self.status_write))
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                start_new_session=True,
+                pass_fds=(self.watch_read, self.status_write),
+            )
         except BaseException:
             _close_fds((self.watch_read, self.watch_write, self.status_read, self.status_write))
             raise
@@ -232,8 +249,9 @@ class _Reaped(object):
     def _read_report(self):
         if self.report is None and self.process.poll() is not None:
             self._drain(until_eof=True)
-            self.report = dict(line.split(" ", 1) for line in self.data.decode("ascii", "replace").splitlines()
-                               if " " in line)
+            self.report = dict(
+                line.split(" ", 1) for line in self.data.decode("ascii", "replace").splitlines() if " " in line
+            )
         return self.report or {}
 
     def launch_error(self):
@@ -245,8 +263,9 @@ class _Reaped(object):
                     return OSError(number, os.strerror(number))
                 return OwnFailure("the checker's process that runs it could not start it")
         if self.process.returncode is not None and "exit" not in report and "signal" not in report:
-            return OwnFailure("the checker's process that runs it ended with code %s before the tool did"
-                              % self.process.returncode)
+            return OwnFailure(
+                "the checker's process that runs it ended with code %s before the tool did" % self.process.returncode
+            )
         return None
 
     def returncode(self):
@@ -270,7 +289,7 @@ class _Reaped(object):
         if self.process.poll() is None:
             self.kill()
             self.wait(STOP_WAIT)
-        if self.process.poll() is None:         # the reaper itself is stuck: last resort
+        if self.process.poll() is None:  # the reaper itself is stuck: last resort
             tool = self._pid_from_report()
             for group in (tool, self.process.pid):
                 if group:
@@ -296,15 +315,20 @@ class _Job(object):
     """The tool in a Windows job object that kills the whole tree when it is closed."""
 
     def __init__(self, args, env):
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, env=env,
-                                        creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
+        )
         self.streams = (self.process.stdout, self.process.stderr)
         self.job = None
         try:
             self.job = _windows_job(self.process)
         except Exception:
-            self.job = None          # no job object: the tool alone is killed on stop
+            self.job = None  # no job object: the tool alone is killed on stop
 
     def poll(self):
         return self.process.poll()
@@ -325,6 +349,7 @@ class _Job(object):
         if self.job is not None:
             try:
                 import ctypes
+
                 ctypes.windll.kernel32.TerminateJobObject(self.job, 1)
             except Exception:
                 pass
@@ -340,7 +365,8 @@ class _Job(object):
         if self.job is not None:
             try:
                 import ctypes
-                ctypes.windll.kernel32.CloseHandle(self.job)   # KILL_ON_JOB_CLOSE: what is left dies
+
+                ctypes.windll.kernel32.CloseHandle(self.job)  # KILL_ON_JOB_CLOSE: what is left dies
             except Exception:
                 pass
             self.job = None
@@ -353,21 +379,40 @@ def _windows_job(process):
     from ctypes import wintypes
 
     class IoCounters(ctypes.Structure):
-        _fields_ = [(name, ctypes.c_ulonglong) for name in (
-            "ReadOperationCount", "WriteOperationCount", "OtherOperationCount",
-            "ReadTransferCount", "WriteTransferCount", "OtherTransferCount")]
+        _fields_ = [
+            (name, ctypes.c_ulonglong)
+            for name in (
+                "ReadOperationCount",
+                "WriteOperationCount",
+                "OtherOperationCount",
+                "ReadTransferCount",
+                "WriteTransferCount",
+                "OtherTransferCount",
+            )
+        ]
 
     class BasicLimits(ctypes.Structure):
-        _fields_ = [("PerProcessUserTimeLimit", ctypes.c_int64), ("PerJobUserTimeLimit", ctypes.c_int64),
-                    ("LimitFlags", wintypes.DWORD), ("MinimumWorkingSetSize", ctypes.c_size_t),
-                    ("MaximumWorkingSetSize", ctypes.c_size_t), ("ActiveProcessLimit", wintypes.DWORD),
-                    ("Affinity", ctypes.c_size_t), ("PriorityClass", wintypes.DWORD),
-                    ("SchedulingClass", wintypes.DWORD)]
+        _fields_ = [
+            ("PerProcessUserTimeLimit", ctypes.c_int64),
+            ("PerJobUserTimeLimit", ctypes.c_int64),
+            ("LimitFlags", wintypes.DWORD),
+            ("MinimumWorkingSetSize", ctypes.c_size_t),
+            ("MaximumWorkingSetSize", ctypes.c_size_t),
+            ("ActiveProcessLimit", wintypes.DWORD),
+            ("Affinity", ctypes.c_size_t),
+            ("PriorityClass", wintypes.DWORD),
+            ("SchedulingClass", wintypes.DWORD),
+        ]
 
     class ExtendedLimits(ctypes.Structure):
-        _fields_ = [("BasicLimitInformation", BasicLimits), ("IoInfo", IoCounters),
-                    ("ProcessMemoryLimit", ctypes.c_size_t), ("JobMemoryLimit", ctypes.c_size_t),
-                    ("PeakProcessMemoryUsed", ctypes.c_size_t), ("PeakJobMemoryUsed", ctypes.c_size_t)]
+        _fields_ = [
+            ("BasicLimitInformation", BasicLimits),
+            ("IoInfo", IoCounters),
+            ("ProcessMemoryLimit", ctypes.c_size_t),
+            ("JobMemoryLimit", ctypes.c_size_t),
+            ("PeakProcessMemoryUsed", ctypes.c_size_t),
+            ("PeakJobMemoryUsed", ctypes.c_size_t),
+        ]
 
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
     kernel32.CreateJobObjectW.restype = wintypes.HANDLE
@@ -379,8 +424,10 @@ def _windows_job(process):
     if not job:
         raise OSError(ctypes.get_last_error(), "CreateJobObjectW failed")
     limits = ExtendedLimits()
-    limits.BasicLimitInformation.LimitFlags = 0x2000          # JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
-    ok = kernel32.SetInformationJobObject(job, 9, ctypes.byref(limits), ctypes.sizeof(limits))  # ExtendedLimitInformation
+    limits.BasicLimitInformation.LimitFlags = 0x2000  # JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+    ok = kernel32.SetInformationJobObject(
+        job, 9, ctypes.byref(limits), ctypes.sizeof(limits)
+    )  # ExtendedLimitInformation
     ok = ok and kernel32.AssignProcessToJobObject(job, int(process._handle))
     if not ok:
         kernel32.CloseHandle(job)
@@ -407,7 +454,7 @@ def _collect(started, timeout, max_bytes):
                     break
                 with lock:
                     room = max_bytes - sizes["total"]
-                    buffers[key].append(chunk[:max(room, 0)])
+                    buffers[key].append(chunk[: max(room, 0)])
                     sizes["total"] += len(chunk)
                     if sizes["total"] > max_bytes:
                         over.set()
@@ -422,7 +469,7 @@ def _collect(started, timeout, max_bytes):
             thread.daemon = True
             thread.start()
             threads.append(thread)
-    except RuntimeError:                      # "can't start new thread": a limit of ours
+    except RuntimeError:  # "can't start new thread": a limit of ours
         started.kill()
         return b"", b"", "no-thread"
 
@@ -476,6 +523,7 @@ def _decode(data):
     if sys.platform == "win32":
         try:
             import ctypes
+
             return data.decode("cp%d" % ctypes.windll.kernel32.GetOEMCP())
         except Exception:
             pass

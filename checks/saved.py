@@ -4,10 +4,25 @@ What the file holds is checked against the facts table (checks/facts.py
 FIELDS): a value of another kind is refused with its path, rather than read
 into a check that cannot use it.
 """
+
 from __future__ import annotations
 
-from .facts import (ANY, FACTS_SCHEMA, FIELDS, FLAG, FLAG_MAP, NUMBER, OBJECT, OBJECTS, SIZE, TEXT, TEXT_MAP,
-                    TEXTS, clean_facts, new_facts)
+from .facts import (
+    ANY,
+    FACTS_SCHEMA,
+    FIELDS,
+    FLAG,
+    FLAG_MAP,
+    NUMBER,
+    OBJECT,
+    OBJECTS,
+    SIZE,
+    TEXT,
+    TEXT_MAP,
+    TEXTS,
+    clean_facts,
+    new_facts,
+)
 from .findings import REPORT_SCHEMA
 from .units import MAX_BYTES
 
@@ -61,8 +76,9 @@ def _check_section(key, spec, value):
     """A top-level section must be of its kind's JSON type before its fields are looked at."""
     wanted = {OBJECT: dict, OBJECTS: list, FLAG_MAP: dict, TEXT_MAP: dict}.get(spec.kind)
     if wanted is not None and not isinstance(value, wanted):
-        raise ValueError("facts.%s: expected %s, got %s" % (
-            key, "a list" if wanted is list else "an object", type(value).__name__))
+        raise ValueError(
+            "facts.%s: expected %s, got %s" % (key, "a list" if wanted is list else "an object", type(value).__name__)
+        )
     _check_value(value, spec, "facts." + key)
 
 
@@ -118,8 +134,9 @@ def _check_leaf(value, kind, where, null_ok=True):
     else:
         ok = isinstance(value, str)
     if not ok:
-        raise ValueError("%s: expected %s%s, got %s" % (where, KIND_NAMES[kind], " or null" if null_ok else "",
-                                                        _shown(value)))
+        raise ValueError(
+            "%s: expected %s%s, got %s" % (where, KIND_NAMES[kind], " or null" if null_ok else "", _shown(value))
+        )
 
 
 def _shown(value):

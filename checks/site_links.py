@@ -3,7 +3,9 @@
 Findings, pages and the bundler all point readers at the site; this is the one
 place that knows how its URLs are made.
 """
+
 from __future__ import annotations
+
 
 def docs_url(site_url: str, page: str, anchor: str | None = None) -> str:
     """The URL of a page of the site (and an anchor on it): "requirements.md" -> <site>/requirements/."""

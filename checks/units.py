@@ -2,27 +2,28 @@
 
 GB, MB and TB are decimal (SI) and GiB, MiB, TiB binary, as in the rules file.
 """
+
 from __future__ import annotations
 
 import re
 
 UNITS = {
     "B": 1,
-    "KB": 10 ** 3,
-    "MB": 10 ** 6,
-    "GB": 10 ** 9,
-    "TB": 10 ** 12,
-    "KiB": 2 ** 10,
-    "MiB": 2 ** 20,
-    "GiB": 2 ** 30,
-    "TiB": 2 ** 40,
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "KiB": 2**10,
+    "MiB": 2**20,
+    "GiB": 2**30,
+    "TiB": 2**40,
 }
 
 _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]+)\s*$")
 
 # No disk, RAM or VRAM of a real machine comes near 2^64 bytes (16 EiB): a
 # bigger figure in a tool's output or a saved file is garbage, not a size.
-MAX_BYTES = 2 ** 64
+MAX_BYTES = 2**64
 _WHOLE_NUMBER = re.compile(r"^[0-9]{1,20}$")
 
 
@@ -52,10 +53,7 @@ def parse_size(text: str) -> int:
     """
     match = _SIZE.match(str(text))
     if not match or match.group(2) not in UNITS:
-        raise ValueError(
-            "expected a size such as '12 GB' (units: %s), got %r"
-            % (", ".join(UNITS), text)
-        )
+        raise ValueError("expected a size such as '12 GB' (units: %s), got %r" % (", ".join(UNITS), text))
     return int(round(float(match.group(1)) * UNITS[match.group(2)]))
 
 
@@ -76,9 +74,42 @@ def format_mib(num_bytes):
 # Sizes memory is sold in, in GiB (cards and RAM sticks alike). A card reports
 # a little less than its label (an 8 GB card shows 8151 MiB, a T4 "16 GB" 15360
 # MiB), and an OS a little less than the RAM installed.
-_SOLD_GIB = (1, 1.5, 2, 3, 4, 6, 8, 10, 11, 12, 16, 20, 24, 32, 40, 48, 64, 80, 94, 96, 128, 141, 144,
-             180, 192, 256, 288, 384, 512, 768, 1024, 1536, 2048)
-_SOLD_SHARE = 0.88      # the least share of its label a board or an OS reports
+_SOLD_GIB = (
+    1,
+    1.5,
+    2,
+    3,
+    4,
+    6,
+    8,
+    10,
+    11,
+    12,
+    16,
+    20,
+    24,
+    32,
+    40,
+    48,
+    64,
+    80,
+    94,
+    96,
+    128,
+    141,
+    144,
+    180,
+    192,
+    256,
+    288,
+    384,
+    512,
+    768,
+    1024,
+    1536,
+    2048,
+)
+_SOLD_SHARE = 0.88  # the least share of its label a board or an OS reports
 
 
 def sold_size(num_bytes):
@@ -88,7 +119,7 @@ def sold_size(num_bytes):
     gib = num_bytes / float(UNITS["GiB"])
     for size in _SOLD_GIB:
         if size * _SOLD_SHARE <= gib <= size:
-            return ("%g GB" % size)
+            return "%g GB" % size
     return None
 
 

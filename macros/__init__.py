@@ -5,12 +5,14 @@ readable message), builds the downloadable check.py so pages can show its
 sha256, and registers the macros the pages use. `on_post_build` writes the
 script and the self-hosted Pyodide runtime into the built site.
 """
+
 import hashlib
 
 from mkdocs.exceptions import PluginError
 
-from . import browser_assets, pages
 from rules import RulesError, build_stopped_message, load_rules
+
+from . import browser_assets, pages
 from .script_bundle import build_script, write_script
 
 

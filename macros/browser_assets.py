@@ -24,6 +24,7 @@ widget gets the runtime's addresses with the sha256 of each file and of
 check.py (the worker checks them before using a byte), and the script's
 command for its can't-run message.
 """
+
 import base64
 import hashlib
 import html
@@ -51,10 +52,19 @@ RUNTIME_FILES = (("loader", "pyodide.mjs"), ("module", "pyodide.asm.mjs"), ("was
 STDLIB_SOURCE = "python_stdlib.zip"
 # What the collector runs besides importing the checks: the button and each kind of paste.
 COLLECTOR_CALLS = [
-    ["check", json.dumps({"userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
-                          "uaData": {"platform": "Windows", "architecture": "x86", "bitness": "64"},
-                          "webgl": {"renderer": "ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D11)",
-                                    "vendor": "Google Inc. (NVIDIA)"}})],
+    [
+        "check",
+        json.dumps(
+            {
+                "userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
+                "uaData": {"platform": "Windows", "architecture": "x86", "bitness": "64"},
+                "webgl": {
+                    "renderer": "ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D11)",
+                    "vendor": "Google Inc. (NVIDIA)",
+                },
+            }
+        ),
+    ],
     ["paste", "name, memory.total [MiB], driver_version\nNVIDIA GeForce RTX 4090, 24564 MiB, 550.90.07\n"],
     ["paste", "{\"schema\": \"none\"}"],
     ["paste", "not a report"],
@@ -96,7 +106,8 @@ def write_runtime(site_dir, package_dir, script_text, index_url=""):
         if not (package_dir / name).is_file():
             raise PluginError(
                 "%s is missing: the browser check serves Pyodide itself instead of loading it "
-                "from a CDN. Run `make setup` (npm ci) first." % (package_dir / name))
+                "from a CDN. Run `make setup` (npm ci) first." % (package_dir / name)
+            )
     version = pyodide_version(package_dir)
     folder = "%s/%s/" % (PYODIDE_SITE_DIR, version)
     target = Path(site_dir) / folder
@@ -112,8 +123,12 @@ def write_runtime(site_dir, package_dir, script_text, index_url=""):
     (target / stdlib_name).write_bytes(stdlib)
     files["stdlib"] = _entry(folder + stdlib_name, stdlib)
     lock = json.loads((package_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
-    return {"version": version, "indexURL": index_url or folder, "files": files,
-            "lockFile": {"info": lock["info"], "packages": {}}}
+    return {
+        "version": version,
+        "indexURL": index_url or folder,
+        "files": files,
+        "lockFile": {"info": lock["info"], "packages": {}},
+    }
 
 
 def pyodide_version(package_dir=PYODIDE_PACKAGE):
@@ -131,24 +146,34 @@ def trimmed_stdlib(package_dir, script_text, node=None):
     would drop the docstrings). The zip is deterministic: same inputs, same bytes.
     """
     from .script_bundle import package_modules
+
     node = node or shutil.which("node")
     if node is None:
-        raise PluginError("node is not installed: the site build runs Pyodide under Node.js "
-                          "to find the standard library modules the browser check needs")
+        raise PluginError(
+            "node is not installed: the site build runs Pyodide under Node.js "
+            "to find the standard library modules the browser check needs"
+        )
     modules = [list(module) for module in package_modules()]
     with tempfile.TemporaryDirectory() as tmp:
         request = Path(tmp) / "input.json"
-        request.write_text(json.dumps({"script": script_text, "modules": modules, "calls": COLLECTOR_CALLS}),
-                           encoding="utf-8")
+        request.write_text(
+            json.dumps({"script": script_text, "modules": modules, "calls": COLLECTOR_CALLS}), encoding="utf-8"
+        )
         try:
-            result = subprocess.run([node, str(STDLIB_COLLECTOR), str(package_dir), str(request)],
-                                    capture_output=True, text=True, timeout=COLLECTOR_TIMEOUT_S)
+            result = subprocess.run(
+                [node, str(STDLIB_COLLECTOR), str(package_dir), str(request)],
+                capture_output=True,
+                text=True,
+                timeout=COLLECTOR_TIMEOUT_S,
+            )
         except subprocess.TimeoutExpired:
-            raise PluginError("Pyodide did not say within %d s which modules the browser check needs"
-                              % COLLECTOR_TIMEOUT_S) from None
+            raise PluginError(
+                "Pyodide did not say within %d s which modules the browser check needs" % COLLECTOR_TIMEOUT_S
+            ) from None
     if result.returncode != 0:
-        raise PluginError("Pyodide could not run the browser check to find the modules it needs:\n%s"
-                          % result.stderr[-3000:])
+        raise PluginError(
+            "Pyodide could not run the browser check to find the modules it needs:\n%s" % result.stderr[-3000:]
+        )
     files = json.loads(result.stdout)["files"]
     with zipfile.ZipFile(str(Path(package_dir) / STDLIB_SOURCE)) as full:
         shipped = set(full.namelist())
@@ -166,8 +191,7 @@ def trimmed_stdlib(package_dir, script_text, node=None):
 
 
 def _entry(url, data):
-    return {"url": url, "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode("ascii"),
-            "bytes": len(data)}
+    return {"url": url, "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode("ascii"), "bytes": len(data)}
 
 
 def inline_script_hashes(text):
@@ -191,7 +215,7 @@ def prepare_page(text, index_url, command, runtime, script_hashes=()):
     meta = '<meta http-equiv="Content-Security-Policy" content="%s">' % _attribute(policy)
     match = META_CHARSET.search(text)
     if match:
-        text = text[:match.end()] + meta + text[match.end():]
+        text = text[: match.end()] + meta + text[match.end() :]
     else:
         text = text.replace("<head>", "<head>" + meta, 1)
     # Braces as character references: the page's HTML holds no "{{" or "}}" that reads like template text.
@@ -208,18 +232,20 @@ def content_security_policy(index_url="", script_hashes=()):
         parts = urlsplit(index_url)
         if parts.scheme and parts.netloc:
             extra = " %s://%s" % (parts.scheme, parts.netloc)
-    return "; ".join([
-        "default-src 'self'",
-        " ".join(["script-src 'self'"] + list(script_hashes) + ["'wasm-unsafe-eval'"]) + extra,
-        "worker-src 'self'",
-        "connect-src 'self'" + extra,
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            " ".join(["script-src 'self'"] + list(script_hashes) + ["'wasm-unsafe-eval'"]) + extra,
+            "worker-src 'self'",
+            "connect-src 'self'" + extra,
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+        ]
+    )
 
 
 def _attribute(value):

@@ -13,6 +13,7 @@ by the mean position of their neighbours (fewer crossings); edges are curves
 from the right side of one box to the left side of the next (top to bottom
 for `TD`).
 """
+
 import html
 import re
 
@@ -51,8 +52,9 @@ def parse(source):
     lines = [line.strip() for line in source.splitlines()]
     lines = [line for line in lines if line and not line.startswith("%%")]
     if not lines or not HEADER.match(lines[0]):
-        raise PluginError("diagram: the first line must be `flowchart LR` or `flowchart TD`, not %r"
-                          % (lines[0] if lines else ""))
+        raise PluginError(
+            "diagram: the first line must be `flowchart LR` or `flowchart TD`, not %r" % (lines[0] if lines else "")
+        )
     direction = HEADER.match(lines[0]).group(1)
     nodes, edges = {}, []
 
@@ -70,8 +72,7 @@ def parse(source):
         elif lone:
             node(*lone.group(1, 2, 3))
         else:
-            raise PluginError("diagram: cannot read %r (the build draws `a[\"label\"] --> b` flowcharts only)"
-                              % line)
+            raise PluginError("diagram: cannot read %r (the build draws `a[\"label\"] --> b` flowcharts only)" % line)
     return ("LR" if direction == "LR" else "TD"), nodes, edges
 
 
@@ -100,9 +101,10 @@ def order_columns(nodes, edges, rank):
             position = {name: place for place, name in enumerate(neighbour)}
             links = [(t, s) for s, t in edges] if forward else edges
 
-            def mean(name, current=columns[index]):
+            def mean(name, current=columns[index], position=position, links=links):
                 seen = [position[other] for this, other in links if this == name and other in position]
                 return sum(seen) / len(seen) if seen else current.index(name)
+
             columns[index] = sorted(columns[index], key=mean)
     return columns
 
@@ -112,9 +114,11 @@ def render(source):
     direction, nodes, edges = parse(source)
     rank = ranks(nodes, edges)
     columns = order_columns(nodes, edges, rank)
-    size = {name: (max(text_width(line) for line in lines) + 2 * PAD_X, len(lines) * LINE_PX + 2 * PAD_Y)
-            for name, lines in nodes.items()}
-    across = 0 if direction == "LR" else 1      # the axis the columns advance along
+    size = {
+        name: (max(text_width(line) for line in lines) + 2 * PAD_X, len(lines) * LINE_PX + 2 * PAD_Y)
+        for name, lines in nodes.items()
+    }
+    across = 0 if direction == "LR" else 1  # the axis the columns advance along
     # Extent of each column along the flow, and of each column across it.
     depth = [max(size[name][across] for name in column) for column in columns]
     breadth = [sum(size[name][1 - across] for name in column) + GAP_NODE * (len(column) - 1) for column in columns]
@@ -153,8 +157,10 @@ def render(source):
         parts.append('<rect class="diagram-node" x="%.1f" y="%.1f" width="%.1f" height="%.1f" rx="4"/>' % (x, y, w, h))
         first = y + PAD_Y + LINE_PX / 2 + FONT_PX * 0.35
         for number, line in enumerate(lines):
-            parts.append('<text class="diagram-label" x="%.1f" y="%.1f">%s</text>'
-                         % (x + w / 2, first + number * LINE_PX, html.escape(line)))
+            parts.append(
+                '<text class="diagram-label" x="%.1f" y="%.1f">%s</text>'
+                % (x + w / 2, first + number * LINE_PX, html.escape(line))
+            )
 
     label = "; ".join("%s to %s" % (" ".join(nodes[s]), " ".join(nodes[t])) for s, t in edges)
     return (
@@ -163,8 +169,8 @@ def render(source):
         'role="img" aria-label="Flowchart: %s">'
         '<defs><marker id="diagram-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path class="diagram-arrow" d="M0 0 L10 5 L0 10 z"/>'
-        '</marker></defs>%s</svg></figure>'
-        % (width, height, width, height, html.escape(label), "".join(parts)))
+        '</marker></defs>%s</svg></figure>' % (width, height, width, height, html.escape(label), "".join(parts))
+    )
 
 
 def fence_format(source, language, css_class, options, md, **kwargs):

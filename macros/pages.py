@@ -11,19 +11,24 @@ blocks pages use `raw()`, which gives the plain value. Family values carry
 
     <span class="rule-value" data-rule="gpu.vram" data-family="sdxl" data-key="min_memory.cuda">8 GB</span>
 """
+
 import html
 
 from checks import findings
+from checks.rules_source import families_by_id, rules_by_id
 from checks.units import format_gb, parse_size
+from rules import join_words
 
 from . import reference
-from checks.rules_source import families_by_id, rules_by_id
-from rules import join_words
 
 VRAM_RULE = "gpu.vram"
 # Where each torch backend runs, for sentences: "58.5 GB with an NVIDIA GPU".
-BACKEND_PLACES = {"cuda": "with an NVIDIA GPU", "rocm": "with an AMD GPU", "mps": "on Apple Silicon",
-                  "cpu": "on the CPU only"}
+BACKEND_PLACES = {
+    "cuda": "with an NVIDIA GPU",
+    "rocm": "with an AMD GPU",
+    "mps": "on Apple Silicon",
+    "cpu": "on the CPU only",
+}
 
 
 def register(env, rules):
@@ -33,12 +38,29 @@ def register(env, rules):
     env.variables["family_list"] = rules["model_families"]
     env.variables["backends"] = rules.get("backends") or []
     env.variables["app"] = rules["app"]
-    env.variables["exit_codes"] = {"ok": findings.EXIT_OK, "failed": findings.EXIT_FAILED,
-                                   "usage": findings.EXIT_USAGE}
-    for name in ("value", "raw", "family_value", "rule_heading", "rule_section", "other_rules", "rule_link", "why", "fix", "summary",
-                 "summary_table", "vram_table", "family_examples", "backend_requirement", "backend_list",
-                 "problematic_series_list", "install_command",
-                 "package_list", "distro_list", "disk_totals"):
+    env.variables["exit_codes"] = {"ok": findings.EXIT_OK, "failed": findings.EXIT_FAILED, "usage": findings.EXIT_USAGE}
+    for name in (
+        "value",
+        "raw",
+        "family_value",
+        "rule_heading",
+        "rule_section",
+        "other_rules",
+        "rule_link",
+        "why",
+        "fix",
+        "summary",
+        "summary_table",
+        "vram_table",
+        "family_examples",
+        "backend_requirement",
+        "backend_list",
+        "problematic_series_list",
+        "install_command",
+        "package_list",
+        "distro_list",
+        "disk_totals",
+    ):
         env.macro(getattr(site, name), name)
     env.macro(reference.cli_help, "cli_help")
     env.macro(reference.report_fields_table, "report_fields_table")
@@ -71,8 +93,7 @@ def size(text):
 
 
 def _span(text, **data):
-    attributes = "".join(' data-%s="%s"' % (name, html.escape(str(value), quote=True))
-                         for name, value in data.items())
+    attributes = "".join(' data-%s="%s"' % (name, html.escape(str(value), quote=True)) for name, value in data.items())
     return '<span class="rule-value"%s>%s</span>' % (attributes, html.escape(str(text), quote=False))
 
 
@@ -81,7 +102,7 @@ class SiteValues:
 
     def __init__(self, rules, current_page=lambda: "index.md"):
         self.current_page = current_page
-        self._headed = {}   # page -> the rule ids whose heading it has rendered so far
+        self._headed = {}  # page -> the rule ids whose heading it has rendered so far
         self.rules = rules_by_id(rules)
         self.families = families_by_id(rules)
         self.family_list = rules["model_families"]
@@ -150,7 +171,8 @@ class SiteValues:
         heading = "%s %s { #%s }" % ("#" * level, rule["title"], rule_id)
         if rule.get("aliases"):
             heading += '\n\n<p class="rule-aliases">Also called: %s</p>' % html.escape(
-                join_words(rule["aliases"], "and"), quote=False)
+                join_words(rule["aliases"], "and"), quote=False
+            )
         return heading
 
     def rule_section(self, rule_id, level=3):
@@ -160,8 +182,11 @@ class SiteValues:
         """
         rule = self._rule(rule_id)
         parts = [self.rule_heading(rule_id, level), "", "%s. %s" % (rule["summary"].rstrip("."), rule["why"])]
-        shown = [(key, self.value(rule_id, key, joiner="and")) for key, found in rule.get("values", {}).items()
-                 if isinstance(found, (str, list)) and all(isinstance(item, str) for item in _listed(found))]
+        shown = [
+            (key, self.value(rule_id, key, joiner="and"))
+            for key, found in rule.get("values", {}).items()
+            if isinstance(found, (str, list)) and all(isinstance(item, str) for item in _listed(found))
+        ]
         if shown:
             parts += ["", "| Setting | Value |", "| --- | --- |"]
             parts += ["| `%s` | %s |" % (key, text.replace("|", "\\|")) for key, text in shown]
@@ -198,6 +223,17 @@ class SiteValues:
 
     # --- tables and lists --------------------------------------------------
 
+    def _family_minimums(self, family):
+        """"4 GB NVIDIA, 4 GB AMD or 8 GB Mac": one family's memory per backend, as rule-value spans."""
+        return join_words(
+            [
+                "%s %s" % (self.family_value(family["id"], "min_memory." + backend["id"]), backend["name"])
+                for backend in self.backends
+                if backend["id"] in family["min_memory"]
+            ],
+            "or",
+        )
+
     def summary_table(self):
         """Every requirement (rules with a check): its title linked to its anchor, and what it needs.
 
@@ -207,25 +243,27 @@ class SiteValues:
         lines = ["| Requirement | What you need |", "| --- | --- |"]
         for rule_id, rule in self.rules.items():
             if rule.get("check") is False:
-                continue        # documentation only (the installer), not a requirement
+                continue  # documentation only (the installer), not a requirement
             if rule_id == VRAM_RULE:
-                need = "; ".join("%s: %s" % (self.family_value(family["id"], "name"), join_words(
-                    ["%s %s" % (self.family_value(family["id"], "min_memory." + backend["id"]), backend["name"])
-                     for backend in self.backends if backend["id"] in family["min_memory"]], "or"))
-                    for family in self.family_list)
+                need = "; ".join(
+                    "%s: %s" % (self.family_value(family["id"], "name"), self._family_minimums(family))
+                    for family in self.family_list
+                )
             elif rule_id == "disk.free":
                 places = {}
                 for backend, total in self.disk_totals():
                     places.setdefault(total, []).append(BACKEND_PLACES.get(backend, backend))
-                need = join_words(["%s %s" % (total, join_words(where, "or")) for total, where in places.items()],
-                                  "and") + ", models included"
+                need = (
+                    join_words(["%s %s" % (total, join_words(where, "or")) for total, where in places.items()], "and")
+                    + ", models included"
+                )
             else:
                 need = cell(rule["summary"])
             lines.append("| %s | %s |" % (self.rule_link(rule_id), need))
         return _wrapped("\n".join(lines), "rules-summary")
 
     def _backend_column(self, backend):
-        """"NVIDIA (VRAM)", "AMD (VRAM, Linux only)", "Mac (memory, Apple Silicon)"."""
+        """ "NVIDIA (VRAM)", "AMD (VRAM, Linux only)", "Mac (memory, Apple Silicon)"."""
         notes = [_memory_word(backend)]
         if backend.get("requires"):
             notes.append(backend["requires"])
@@ -255,13 +293,20 @@ class SiteValues:
         header = "| Model family | %s |" % " | ".join(columns) + (" Minimum RAM |" if with_ram else "")
         lines = [header, "| --- |" + " --- |" * len(columns) + (" --- |" if with_ram else "")]
         for family in self.family_list:
-            cells = [self.family_value(family["id"], "min_memory." + backend["id"])
-                     if backend["id"] in family["min_memory"] else "-" for backend in self.backends]
+            cells = [
+                self.family_value(family["id"], "min_memory." + backend["id"])
+                if backend["id"] in family["min_memory"]
+                else "-"
+                for backend in self.backends
+            ]
             aliases = " (%s)" % cell(", ".join(family["aliases"])) if family.get("aliases") else ""
             row = "| %s%s | %s |" % (self.family_value(family["id"], "name"), aliases, " | ".join(cells))
             if with_ram:
-                row += " %s |" % (self.family_value(family["id"], "min_ram") if "min_ram" in family
-                                  else self.value("ram.total", "min"))
+                row += " %s |" % (
+                    self.family_value(family["id"], "min_ram")
+                    if "min_ram" in family
+                    else self.value("ram.total", "min")
+                )
             lines.append(row)
         return _wrapped("\n".join(lines), "vram-table")
 
@@ -270,8 +315,12 @@ class SiteValues:
         backend = self._backend(backend_id)
         size = self.family_value(family_id, "min_memory." + backend_id)
         if backend.get("requires"):
-            return "Any %s %s with at least %s %s." % (backend["requires"], backend["name"], size,
-                                                       _memory_word(backend))
+            return "Any %s %s with at least %s %s." % (
+                backend["requires"],
+                backend["name"],
+                size,
+                _memory_word(backend),
+            )
         text = "Any GPU with at least %s %s." % (size, _memory_word(backend))
         if len(backend["systems"]) == 1:
             text += " %s only." % _SYSTEM_NAMES.get(backend["systems"][0], backend["systems"][0])
@@ -294,8 +343,12 @@ class SiteValues:
             for backend in self.backends:
                 if backend["id"] not in family["min_memory"]:
                     continue
-                lines += ['    === "%s"' % backend["name"], "",
-                          "        " + self.backend_requirement(family["id"], backend["id"]), ""]
+                lines += [
+                    '    === "%s"' % backend["name"],
+                    "",
+                    "        " + self.backend_requirement(family["id"], backend["id"]),
+                    "",
+                ]
             blocks.append("\n".join(lines))
         return "\n".join(blocks)
 
@@ -307,17 +360,22 @@ class SiteValues:
 
     def problematic_series_list(self):
         lines = []
-        for index, series in enumerate(self._lookup("gpu.problematic", "series")):
-            lines.append("- %s, such as the %s" % (
-                self.value("gpu.problematic", "series.%d.name" % index),
-                self.value("gpu.problematic", "series.%d.example" % index)))
+        for index, _series in enumerate(self._lookup("gpu.problematic", "series")):
+            lines.append(
+                "- %s, such as the %s"
+                % (
+                    self.value("gpu.problematic", "series.%d.name" % index),
+                    self.value("gpu.problematic", "series.%d.example" % index),
+                )
+            )
         return "\n".join(lines)
 
     def package_list(self, manager, joiner="and"):
         """The OpenCV library packages for one package manager, as rule-value spans."""
         libraries = self._lookup("libs.opencv", "libraries")
-        spans = [self.value("libs.opencv", "libraries.%d.packages.%s" % (index, manager))
-                 for index in range(len(libraries))]
+        spans = [
+            self.value("libs.opencv", "libraries.%d.packages.%s" % (index, manager)) for index in range(len(libraries))
+        ]
         return join_words(spans, joiner)
 
     def install_command(self, manager):

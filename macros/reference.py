@@ -1,4 +1,5 @@
 """Reference pages generated from the code: the CLI help and the JSON report's fields."""
+
 import argparse
 import functools
 import html
@@ -48,8 +49,9 @@ def report_fields_table():
     for path, node in _fields(schema, schema, ""):
         meaning = _one_line(node.get("description", ""))
         if not meaning:
-            raise PluginError("%s: the field %s has no description; the report reference needs one"
-                              % (REPORT_SCHEMA_PATH.name, path))
+            raise PluginError(
+                "%s: the field %s has no description; the report reference needs one" % (REPORT_SCHEMA_PATH.name, path)
+            )
         breakable = ".<wbr>".join(html.escape(part) for part in path.split("."))
         lines.append('| <code class="field-path">%s</code> | %s | %s |' % (breakable, _type_of(node), meaning))
     return '<div class="report-fields" markdown>\n\n%s\n\n</div>' % "\n".join(lines)
@@ -111,7 +113,7 @@ def rules_error_example():
     text = RULES_PATH.read_text(encoding="utf-8")
     start = text.index("id: ram.total")
     line = re.compile(r"^(\s+min:\s*)(.+?)B\s*$", re.M).search(text, start)
-    broken = text[:line.start()] + line.group(1) + line.group(2) + text[line.end():]
+    broken = text[: line.start()] + line.group(1) + line.group(2) + text[line.end() :]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "requirements.yaml"
         path.write_text(broken, encoding="utf-8")

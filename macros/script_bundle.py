@@ -10,13 +10,13 @@ which version it found and what is needed.
 The output is deterministic: the same sources and rules give the same bytes,
 so the sha256 printed on the site can be checked against a fresh build.
 """
+
 import hashlib
 import json
 from pathlib import Path
 
 import checks
 from checks.site_links import docs_url
-
 from rules import join_words
 
 CHECKS_DIR = Path(checks.__file__).resolve().parent

@@ -7,6 +7,7 @@
   announce an unnamed dialog (axe-core: aria-dialog-name). It gets the name
   its input carries.
 """
+
 import re
 import sys
 from pathlib import Path

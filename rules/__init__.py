@@ -5,6 +5,7 @@ site build (macros/), the script build, the docs CI (tools/) and the tests
 import it. The checker (checks/) carries the rules as data in the built
 check.py and imports this package only when it runs from a checkout.
 """
+
 from .loader import (  # noqa: F401
     MKDOCS_YML,
     PROJECT_ROOT,

@@ -6,6 +6,7 @@ was expected. It is the bottom layer: the site build (macros/), the script
 build, the docs CI (tools/) and the tests import it, and it imports nothing of
 the project's. The size grammar has one home, the schema's `$defs.size`.
 """
+
 import json
 import re
 from pathlib import Path
@@ -82,7 +83,8 @@ def _construct_mapping(loader, node, deep=False):
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None,
+                None,
+                None,
                 "duplicate key %r (first at line %d)" % (key, seen[key] + 1),
                 key_node.start_mark,
             )
@@ -110,7 +112,10 @@ def _parse_yaml(text, display, path):
     except yaml.YAMLError as exc:
         raise RulesError(path, [(display, "YAML syntax error: %s" % exc)])
     if not isinstance(data, dict):
-        raise RulesError(path, [(display, "expected a mapping with schema_version, app, backends, model_families and rules at the top")])
+        raise RulesError(
+            path,
+            [(display, "expected a mapping with schema_version, app, backends, model_families and rules at the top")],
+        )
     return data, root_node
 
 
@@ -159,8 +164,14 @@ def _where(display, root_node, data, keys):
 
 # --- schema ------------------------------------------------------------------
 
-_TYPE_NAMES = {"string": "a string", "number": "a number", "integer": "a whole number",
-               "object": "a mapping", "array": "a list", "boolean": "true or false"}
+_TYPE_NAMES = {
+    "string": "a string",
+    "number": "a number",
+    "integer": "a whole number",
+    "object": "a mapping",
+    "array": "a list",
+    "boolean": "true or false",
+}
 
 
 def _describe(value):
@@ -189,7 +200,9 @@ def _friendly(error, schema):
     if validator == "pattern":
         if error.schema.get("pattern") == schema["$defs"]["size"]["pattern"]:
             return "expected a size such as '12 GB' (units: %s), got %r" % (
-                ", ".join(size_units(schema)), error.instance)
+                ", ".join(size_units(schema)),
+                error.instance,
+            )
         return "expected text matching %s, got %r" % (expected, error.instance)
     if validator == "enum":
         return "expected one of %s, got %r" % (", ".join(repr(v) for v in expected), error.instance)
@@ -263,19 +276,26 @@ def _semantic_problems(data, root_node, display):
         stated = list(family["min_memory"])
         for backend_id in stated:
             if backend_id not in backend_ids:
-                problem(["model_families", index, "min_memory", backend_id],
-                        "backend %r is not one of backends (known: %s)" % (backend_id, ", ".join(backend_ids)))
+                problem(
+                    ["model_families", index, "min_memory", backend_id],
+                    "backend %r is not one of backends (known: %s)" % (backend_id, ", ".join(backend_ids)),
+                )
         for backend_id in backend_ids:
             if backend_id not in stated:
-                problem(["model_families", index, "min_memory"],
-                        "states no minimum for backend %r: every family needs one per backend" % backend_id)
+                problem(
+                    ["model_families", index, "min_memory"],
+                    "states no minimum for backend %r: every family needs one per backend" % backend_id,
+                )
     for index, rule in enumerate(data["rules"]):
         for keys, value in _walk(rule.get("values", {}), ["rules", index, "values"]):
             last = keys[-1]
             if isinstance(last, str) and last.endswith("family") or last == "beefier_gpu_for":
                 if value not in family_ids:
-                    problem(keys, "refers to model family %r, which model_families does not define (known: %s)"
-                            % (value, ", ".join(sorted(family_ids))))
+                    problem(
+                        keys,
+                        "refers to model family %r, which model_families does not define (known: %s)"
+                        % (value, ", ".join(sorted(family_ids))),
+                    )
             if last == "pattern":
                 try:
                     re.compile(value)
@@ -327,9 +347,13 @@ def _template_problems(data, root_node, display):
             for name in _PLACEHOLDER.findall(text):
                 if name not in rule["values"] or isinstance(rule["values"][name], dict):
                     keys = ["rules", index, field] if field in _TEXT_FIELDS else ["rules", index, "values", field]
-                    problems.append((_where(display, root_node, data, keys),
-                                     "{%s} is not one of this rule's values (known: %s)"
-                                     % (name, ", ".join(sorted(rule["values"])))))
+                    problems.append(
+                        (
+                            _where(display, root_node, data, keys),
+                            "{%s} is not one of this rule's values (known: %s)"
+                            % (name, ", ".join(sorted(rule["values"]))),
+                        )
+                    )
     return problems
 
 
@@ -340,7 +364,10 @@ def _expand_templates(data):
     """
     for rule in data["rules"]:
         values = rule["values"]
-        fill = lambda match: _template_value(values[match.group(1)])
+
+        def fill(match, values=values):
+            return _template_value(values[match.group(1)])
+
         for key, value in list(values.items()):
             if isinstance(value, str):
                 values[key] = _PLACEHOLDER.sub(fill, value)

@@ -10,11 +10,12 @@ outputs go beside them with their own "tool" and fields; the rocm-smi and
 system_profiler folders hold one output.txt and an expected.json with its
 "kind" at the top, read by tests/checks/test_real_outputs_amd_mac.py.
 """
+
 import json
 from pathlib import Path
 
 REAL_OUTPUTS = Path(__file__).resolve().parent / "fixtures" / "real-outputs"
-MIB = 2 ** 20
+MIB = 2**20
 
 
 def cases(tool="nvidia-smi", kinds=None):
@@ -23,7 +24,7 @@ def cases(tool="nvidia-smi", kinds=None):
     for folder in sorted(path for path in REAL_OUTPUTS.iterdir() if (path / "expected.json").is_file()):
         data = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
         if "outputs" not in data:
-            continue    # one output.txt with its "kind" (rocm-smi, system_profiler): tests/checks/test_real_outputs_amd_mac.py
+            continue  # one output.txt with its "kind" (rocm-smi, system_profiler): tests/checks/test_real_outputs_amd_mac.py
         outputs = data["outputs"]
         for name in sorted(outputs):
             expected = outputs[name]

@@ -7,6 +7,7 @@ a function) of every module:
 - macros/ imports checks/ and rules/, never tools/ or tests/;
 - tools/ imports checks/, rules/ and macros/, never tests/.
 """
+
 import ast
 from pathlib import Path
 
@@ -50,8 +51,11 @@ def test_a_layer_imports_only_the_layers_below_it(package):
 
 def test_the_checker_reaches_the_rules_package_only_from_a_checkout():
     """The built check.py carries the rules as data: only rules_source may import the rules package."""
-    users = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "checks").rglob("*.py")
-                   if any(imported == "rules" for _, imported in imported_packages(path, "checks")))
+    users = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "checks").rglob("*.py")
+        if any(imported == "rules" for _, imported in imported_packages(path, "checks"))
+    )
     assert users == ["checks/rules_source.py"]
 
 

@@ -1,16 +1,17 @@
 """`make bench`: every benchmark of the project, one after the other.
 
-    python -m tools.bench            # all
-    python -m tools.bench check site # some
+python -m tools.bench            # all
+python -m tools.bench check site # some
 """
+
 import importlib
 import sys
 
 BENCHES = {
-    "check": "tools.bench_check",      # check.py --json vs a bare interpreter start
-    "tools": "tools.bench_tools",      # check.py --json with slow GPU tools vs instant ones
-    "site": "tools.bench_site",        # whole-site build time
-    "verify": "tools.bench_verify",    # the whole docs verification
+    "check": "tools.bench_check",  # check.py --json vs a bare interpreter start
+    "tools": "tools.bench_tools",  # check.py --json with slow GPU tools vs instant ones
+    "site": "tools.bench_site",  # whole-site build time
+    "verify": "tools.bench_verify",  # the whole docs verification
     "browser": "tools.bench_browser",  # click-to-verdict in headless Chromium
     "lighthouse": "tools.bench_lighthouse",  # Lighthouse mobile scores of every page
     "windows": "tools.bench_windows",  # the Windows lane: set-up, check.py under wine

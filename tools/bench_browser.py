@@ -16,6 +16,7 @@ own clock). Targets: page <= 4.5 MB gzip; warm under 300 ms; cold at most
 
 The server and browser helpers here are shared with tests/browser.
 """
+
 import argparse
 import functools
 import gzip
@@ -26,7 +27,6 @@ import statistics
 import sys
 import tempfile
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -35,8 +35,14 @@ sys.path.insert(0, str(ROOT))
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium reaches out to Google.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CHECK_PAGE = "check/"
 PYODIDE_DIR = "assets/vendor/pyodide/"
 WARM_TARGET_MS = 300
@@ -55,15 +61,18 @@ class SiteHandler(SimpleHTTPRequestHandler):
     Material's instant navigation only intercepts links listed in sitemap.xml,
     and it maps the sitemap's URLs to this host but not to this port.
     """
+
     site_url = ""
     local_url = ""
-    gzip = False          # compress what a static host compresses, when the browser asks
-    served = None         # a list that gets (path, bytes sent, bytes of the file) per answered GET
-    extra_headers = {}    # {path suffix: {header: value}}: what a host configured to send them adds
+    gzip = False  # compress what a static host compresses, when the browser asks
+    served = None  # a list that gets (path, bytes sent, bytes of the file) per answered GET
+    extra_headers = {}  # {path suffix: {header: value}}: what a host configured to send them adds
     _compressed = {}
 
-    extensions_map = dict(SimpleHTTPRequestHandler.extensions_map, **{
-        ".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript"})
+    extensions_map = dict(
+        SimpleHTTPRequestHandler.extensions_map,
+        **{".wasm": "application/wasm", ".mjs": "text/javascript", ".js": "text/javascript"},
+    )
 
     def do_GET(self):
         if self.path.split("?")[0] != "/sitemap.xml" or not self.site_url:
@@ -122,7 +131,7 @@ class SiteHandler(SimpleHTTPRequestHandler):
         try:
             SimpleHTTPRequestHandler.handle(self)
         except ConnectionError:
-            pass          # the browser closed a context mid-download
+            pass  # the browser closed a context mid-download
 
 
 class SiteServer(object):
@@ -130,9 +139,17 @@ class SiteServer(object):
 
     def __init__(self, site_dir, gzip=False, extra_headers=None, handler_class=None):
         self.served = []
-        handler = type("Handler", (handler_class or SiteHandler,), {
-            "site_url": canonical_root(site_dir), "gzip": gzip, "served": self.served, "_compressed": {},
-            "extra_headers": extra_headers or {}})
+        handler = type(
+            "Handler",
+            (handler_class or SiteHandler,),
+            {
+                "site_url": canonical_root(site_dir),
+                "gzip": gzip,
+                "served": self.served,
+                "_compressed": {},
+                "extra_headers": extra_headers or {},
+            },
+        )
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
         self.url = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
         handler.local_url = self.url
@@ -150,8 +167,11 @@ class SiteServer(object):
 def canonical_root(site_dir):
     """The site_url the site was built for: the home page's canonical link."""
     index = Path(site_dir) / "index.html"
-    found = re.search(r'<link rel="canonical" href="([^"]+)"', index.read_text(encoding="utf-8")) \
-        if index.is_file() else None
+    found = (
+        re.search(r'<link rel="canonical" href="([^"]+)"', index.read_text(encoding="utf-8"))
+        if index.is_file()
+        else None
+    )
     return found.group(1) if found else ""
 
 
@@ -160,8 +180,9 @@ def launch_chromium(playwright):
 
 
 def wait_ready(page, timeout_ms=60000):
-    page.wait_for_selector('#browser-check[data-state="ready"], #browser-check[data-state="failed"]',
-                           timeout=timeout_ms)
+    page.wait_for_selector(
+        '#browser-check[data-state="ready"], #browser-check[data-state="failed"]', timeout=timeout_ms
+    )
     state = page.get_attribute("#browser-check", "data-state")
     if state != "ready":
         raise RuntimeError("the browser check did not start: %s" % page.inner_text("#browser-check"))
@@ -201,12 +222,15 @@ BARE_LOAD = """async (runtime) => {
 def page_runtime(page, url):
     """Where the check page's runtime is: {indexURL, stdLibURL, lockFile}, from the widget's settings."""
     settings = page.get_attribute("#browser-check", "data-runtime")
-    if not settings:          # a site from before the runtime had settings: Pyodide's defaults
+    if not settings:  # a site from before the runtime had settings: Pyodide's defaults
         return {"indexURL": url + PYODIDE_DIR}
     runtime = json.loads(settings)
     root = url
-    return {"indexURL": root + runtime["indexURL"], "stdLibURL": root + runtime["files"]["stdlib"]["url"],
-            "lockFile": runtime["lockFile"]}
+    return {
+        "indexURL": root + runtime["indexURL"],
+        "stdLibURL": root + runtime["files"]["stdlib"]["url"],
+        "lockFile": runtime["lockFile"],
+    }
 
 
 def bare_load_ms(browser, url):
@@ -270,7 +294,7 @@ def cold_and_warm_ms(browser, url):
         page = context.new_page()
         page.goto(url + CHECK_PAGE, wait_until="commit")
         page.wait_for_selector("#browser-check .bc-run")
-        cold = click_to_verdict(page)      # the click's pointer is the intent that starts the runtime
+        cold = click_to_verdict(page)  # the click's pointer is the intent that starts the runtime
         wait_ready(page)
         warm = [click_to_verdict(page)[0] for _ in range(5)]
         return cold, statistics.median(warm)
@@ -303,7 +327,7 @@ def main(argv=None):
             bare, cold, from_start, warm, slow = [], [], [], [], []
             try:
                 served = visit_bytes(browser, server.url, server)
-                for _ in range(args.runs):   # alternate, so both see the same machine state
+                for _ in range(args.runs):  # alternate, so both see the same machine state
                     bare.append(bare_load_ms(browser, server.url))
                     (cold_ms, start_ms), warm_ms = cold_and_warm_ms(browser, server.url)
                     cold.append(cold_ms)
@@ -314,27 +338,48 @@ def main(argv=None):
             finally:
                 browser.close()
     sent, raw = sum(item[1] for item in served), sum(item[2] for item in served)
-    print("check page bytes   %7.2f MB raw, %.2f MB gzip in %d requests, target <= %.1f MB gzip %s" % (
-        raw / 1e6, sent / 1e6, len(served), PAGE_TARGET_BYTES / 1e6, "ok" if sent <= PAGE_TARGET_BYTES else "MISSED"))
+    print(
+        "check page bytes   %7.2f MB raw, %.2f MB gzip in %d requests, target <= %.1f MB gzip %s"
+        % (raw / 1e6, sent / 1e6, len(served), PAGE_TARGET_BYTES / 1e6, "ok" if sent <= PAGE_TARGET_BYTES else "MISSED")
+    )
     for path, item_sent, item_raw in sorted(served, key=lambda item: -item[1])[:6]:
         print("  %-52s %9d raw %9d sent" % (path[-52:], item_raw, item_sent))
     bare_ms, cold_ms, warm_ms = statistics.median(bare), statistics.median(cold), statistics.median(warm)
     ratio = cold_ms / bare_ms
     print("bare loadPyodide   %7.0f ms  (runs: %s)" % (bare_ms, ", ".join("%.0f" % v for v in bare)))
-    print("cold click-verdict %7.0f ms  (runs: %s)  = %.2fx bare, target <= %.1fx %s" % (
-        cold_ms, ", ".join("%.0f" % v for v in cold), ratio, COLD_TARGET_RATIO,
-        "ok" if ratio <= COLD_TARGET_RATIO else "MISSED"))
+    print(
+        "cold click-verdict %7.0f ms  (runs: %s)  = %.2fx bare, target <= %.1fx %s"
+        % (
+            cold_ms,
+            ", ".join("%.0f" % v for v in cold),
+            ratio,
+            COLD_TARGET_RATIO,
+            "ok" if ratio <= COLD_TARGET_RATIO else "MISSED",
+        )
+    )
     print("cold page-verdict  %7.0f ms  (from navigation start, the page included)" % statistics.median(from_start))
-    print("warm click-verdict %7.0f ms  (runs: %s)  target < %d ms %s" % (
-        warm_ms, ", ".join("%.0f" % v for v in warm), WARM_TARGET_MS, "ok" if warm_ms < WARM_TARGET_MS else "MISSED"))
+    print(
+        "warm click-verdict %7.0f ms  (runs: %s)  target < %d ms %s"
+        % (warm_ms, ", ".join("%.0f" % v for v in warm), WARM_TARGET_MS, "ok" if warm_ms < WARM_TARGET_MS else "MISSED")
+    )
     slow_ms = statistics.median(item[0] for item in slow) if slow else None
     if slow:
-        print("cold at 10 Mbit/s  %7.0f ms  (runs: %s; from navigation start %s ms; %.2f MB sent)  target <= %d ms %s" % (
-            slow_ms, ", ".join("%.0f" % item[0] for item in slow), ", ".join("%.0f" % item[1] for item in slow),
-            sum(entry[1] for entry in slow[0][2]) / 1e6, SLOW_TARGET_MS, "ok" if slow_ms <= SLOW_TARGET_MS else "MISSED"))
+        print(
+            "cold at 10 Mbit/s  %7.0f ms  (runs: %s; from navigation start %s ms; %.2f MB sent)  target <= %d ms %s"
+            % (
+                slow_ms,
+                ", ".join("%.0f" % item[0] for item in slow),
+                ", ".join("%.0f" % item[1] for item in slow),
+                sum(entry[1] for entry in slow[0][2]) / 1e6,
+                SLOW_TARGET_MS,
+                "ok" if slow_ms <= SLOW_TARGET_MS else "MISSED",
+            )
+        )
         if all(item[3] for item in slow):
-            print("  of which download  %5.0f ms  (worker start to the last runtime byte checked; floor %.0f ms at "
-                  "10 Mbit/s)" % (statistics.median(item[3] for item in slow), sent * 8 / 10e6 * 1000))
+            print(
+                "  of which download  %5.0f ms  (worker start to the last runtime byte checked; floor %.0f ms at "
+                "10 Mbit/s)" % (statistics.median(item[3] for item in slow), sent * 8 / 10e6 * 1000)
+            )
     met = ratio <= COLD_TARGET_RATIO and warm_ms < WARM_TARGET_MS and sent <= PAGE_TARGET_BYTES
     return 0 if met and (slow_ms is None or slow_ms <= SLOW_TARGET_MS) else 1
 

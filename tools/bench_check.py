@@ -6,6 +6,7 @@ platform, shutil, argparse, ctypes, re, os"`). Runs alternate so that both
 see the same machine state. Targets: median at most 1.5x the floor, peak RSS
 under 25 MB when no GPU tool is installed.
 """
+
 import argparse
 import json
 import statistics
@@ -31,16 +32,17 @@ print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
 def measure(python, args, env=None):
-    out = subprocess.run([python, "-c", _MEASURE, python] + args, capture_output=True, text=True, check=True,
-                         env=env)
+    out = subprocess.run([python, "-c", _MEASURE, python] + args, capture_output=True, text=True, check=True, env=env)
     seconds, max_rss_kib = out.stdout.split()
     return float(seconds), int(max_rss_kib) * 1024
 
 
 def build_script(directory):
-    from rules import load_rules
-    from macros.script_bundle import build_script as build, write_script
     from checks.rules_source import site_url_of
+    from macros.script_bundle import build_script as build
+    from macros.script_bundle import write_script
+    from rules import load_rules
+
     return write_script(directory, build(load_rules(), site_url_of(str(ROOT / "mkdocs.yml"))))
 
 
@@ -48,8 +50,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--python", default=sys.executable, help="interpreter to run both commands with")
-    parser.add_argument("--compare", metavar="CHECK_PY",
-                        help="another check.py (one built from an earlier commit, say) measured in the same runs")
+    parser.add_argument(
+        "--compare",
+        metavar="CHECK_PY",
+        help="another check.py (one built from an earlier commit, say) measured in the same runs",
+    )
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as directory:
         script = str(build_script(directory))
@@ -75,16 +80,23 @@ def main(argv=None):
         "check_peak_rss_mb": round(max(rss for _, rss in check) / 1e6, 1),
         "floor_peak_rss_mb": round(max(rss for _, rss in floor) / 1e6, 1),
     }
-    print("check.py --json: median %.3f s vs floor %.3f s = %.2fx (target <= 1.5x); peak RSS %.1f MB (target < 25 MB)"
-          % (check_median, floor_median, result["ratio"], result["check_peak_rss_mb"]))
+    print(
+        "check.py --json: median %.3f s vs floor %.3f s = %.2fx (target <= 1.5x); peak RSS %.1f MB (target < 25 MB)"
+        % (check_median, floor_median, result["ratio"], result["check_peak_rss_mb"])
+    )
     print("check.py --version (script start-up, no checks): median %.3f s" % result["version_median_s"])
     if other:
         other_median = statistics.median(t for t, _ in other)
-        result["compare"] = {"script": options.compare, "median_s": round(other_median, 4),
-                             "ratio": round(other_median / floor_median, 2),
-                             "peak_rss_mb": round(max(rss for _, rss in other) / 1e6, 1)}
-        print("%s --json, same runs: median %.3f s = %.2fx the floor; peak RSS %.1f MB"
-              % (options.compare, other_median, result["compare"]["ratio"], result["compare"]["peak_rss_mb"]))
+        result["compare"] = {
+            "script": options.compare,
+            "median_s": round(other_median, 4),
+            "ratio": round(other_median / floor_median, 2),
+            "peak_rss_mb": round(max(rss for _, rss in other) / 1e6, 1),
+        }
+        print(
+            "%s --json, same runs: median %.3f s = %.2fx the floor; peak RSS %.1f MB"
+            % (options.compare, other_median, result["compare"]["ratio"], result["compare"]["peak_rss_mb"])
+        )
     print(json.dumps(result))
     return result
 

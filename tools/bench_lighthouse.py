@@ -11,6 +11,7 @@ machine's load.
 The pages are served gzip-compressed, as every static host serves them
 (Python's own file server does not compress, and Lighthouse would measure that).
 """
+
 import argparse
 import gzip
 import json
@@ -39,8 +40,12 @@ class CompressingHandler(SiteHandler):
         path = self.translate_path(self.path)
         if os.path.isdir(path):
             path = os.path.join(path, "index.html")
-        if ("gzip" not in self.headers.get("Accept-Encoding", "") or not path.endswith(COMPRESSED)
-                or not os.path.isfile(path) or self.path.split("?")[0] == "/sitemap.xml"):
+        if (
+            "gzip" not in self.headers.get("Accept-Encoding", "")
+            or not path.endswith(COMPRESSED)
+            or not os.path.isfile(path)
+            or self.path.split("?")[0] == "/sitemap.xml"
+        ):
             return SiteHandler.do_GET(self)
         with open(path, "rb") as handle:
             body = gzip.compress(handle.read(), compresslevel=6)
@@ -57,16 +62,27 @@ def site_pages(site_dir):
     sitemap = (Path(site_dir) / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     root = locs[0] if locs else ""
-    return [loc[len(root):] for loc in locs]
+    return [loc[len(root) :] for loc in locs]
 
 
 def lighthouse(url, out_path, chrome_path):
     """Lighthouse's JSON report of one page: {category: score 0-100}, and the audits that cost points."""
     flags = " ".join(["--headless=new"] + [flag for flag in CHROMIUM_ARGS if flag != "--disable-gpu"])
     env = dict(os.environ, CHROME_PATH=chrome_path)
-    subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=%s" % out_path,
-                    "--only-categories=%s" % ",".join(CATEGORIES), "--chrome-flags=%s" % flags],
-                   env=env, check=True, timeout=300)
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            "--output-path=%s" % out_path,
+            "--only-categories=%s" % ",".join(CATEGORIES),
+            "--chrome-flags=%s" % flags,
+        ],
+        env=env,
+        check=True,
+        timeout=300,
+    )
     report = json.loads(Path(out_path).read_text(encoding="utf-8"))
     scores = {name: round(100 * (report["categories"][name]["score"] or 0)) for name in CATEGORIES}
     losses = []
@@ -99,7 +115,7 @@ def main(argv=None):
         with SiteServer(site, CompressingHandler) as server:
             reports = Path(args.keep) if args.keep else Path(tmp)
             reports.mkdir(parents=True, exist_ok=True)
-            for index, page in enumerate(pages):
+            for page in pages:
                 out_path = str(reports / ("%s.json" % (page.strip("/").replace("/", "-") or "home")))
                 try:
                     scores, losses = lighthouse(server.url + page, out_path, chrome_path)
@@ -109,13 +125,20 @@ def main(argv=None):
                     continue
                 for name in CATEGORIES:
                     lowest[name] = min(lowest[name], scores[name])
-                print("%-36s %s" % (page or "(home)", "  ".join("%13d" % scores[name] for name in CATEGORIES)),
-                      flush=True)
+                print(
+                    "%-36s %s" % (page or "(home)", "  ".join("%13d" % scores[name] for name in CATEGORIES)), flush=True
+                )
                 for loss in losses:
                     print("    - %s" % loss)
     missed = [name for name in CATEGORIES if lowest[name] < TARGET]
-    print("lowest: %s; target >= %d %s" % (", ".join("%s %d" % (name, lowest[name]) for name in CATEGORIES),
-                                            TARGET, "MISSED: " + ", ".join(missed) if missed else "ok"))
+    print(
+        "lowest: %s; target >= %d %s"
+        % (
+            ", ".join("%s %d" % (name, lowest[name]) for name in CATEGORIES),
+            TARGET,
+            "MISSED: " + ", ".join(missed) if missed else "ok",
+        )
+    )
     return 1 if missed else 0
 
 

@@ -4,6 +4,7 @@ A benchmark, not a test: it builds the site N times (3 by default) into a
 temporary folder with `mkdocs build --strict` and prints the median, fastest
 and slowest wall-clock seconds.
 """
+
 import argparse
 import statistics
 import sys
@@ -36,8 +37,10 @@ def main(argv=None):
         for run in range(args.runs):
             times.append(build_once(Path(folder) / "site"))
             print("build %d/%d: %.2f s" % (run + 1, args.runs, times[-1]))
-    print("site build, %d runs: median %.2f s, min %.2f s, max %.2f s"
-          % (len(times), statistics.median(times), min(times), max(times)))
+    print(
+        "site build, %d runs: median %.2f s, min %.2f s, max %.2f s"
+        % (len(times), statistics.median(times), min(times), max(times))
+    )
     return 0
 
 

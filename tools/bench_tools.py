@@ -11,6 +11,7 @@ cost one delay and a little. Target: at most 1.2x with 0.5 s a call.
 With an interpreter the rules do not support (--python), fake Pythons on PATH
 are asked too, and sleep as long.
 """
+
 import argparse
 import json
 import os
@@ -33,10 +34,14 @@ PYTHONS = ("python3.10", "python3.12")
 
 # Each call is logged (one line a call), so the bench can say how many calls a run made.
 _TOOLS = {
-    "nvidia-smi": ('case "$*" in --query-gpu=*) out="%s/nvidia-smi-query.txt" ;; *) out="%s/nvidia-smi.txt" ;; esac'
-                   % (NVIDIA, NVIDIA)),
-    "rocm-smi": ('case "$*" in *showmeminfo*) out="%s/rocm-smi-vram.json" ;; *showproductname*) '
-                 'out="%s/rocm-smi-product.json" ;; *) out="%s/rocm-smi-driver.json" ;; esac' % (AMD, AMD, AMD)),
+    "nvidia-smi": (
+        'case "$*" in --query-gpu=*) out="%s/nvidia-smi-query.txt" ;; *) out="%s/nvidia-smi.txt" ;; esac'
+        % (NVIDIA, NVIDIA)
+    ),
+    "rocm-smi": (
+        'case "$*" in *showmeminfo*) out="%s/rocm-smi-vram.json" ;; *showproductname*) '
+        'out="%s/rocm-smi-product.json" ;; *) out="%s/rocm-smi-driver.json" ;; esac' % (AMD, AMD, AMD)
+    ),
 }
 for _name in PYTHONS:
     _TOOLS[_name] = "printf '%s.4\\n/usr/bin/%s\\n' > \"$LOG.out\"; out=\"$LOG.out\"" % (_name[6:], _name)
@@ -48,8 +53,10 @@ def fake_tools(directory, delay):
     bin_dir.mkdir()
     for name, choose in _TOOLS.items():
         tool = bin_dir / name
-        tool.write_text("#!/bin/sh\nLOG=%s/calls\necho %s >> \"$LOG\"\n%s\n/bin/sleep %s\nexec /bin/cat \"$out\"\n"
-                        % (directory, name, choose, delay))
+        tool.write_text(
+            "#!/bin/sh\nLOG=%s/calls\necho %s >> \"$LOG\"\n%s\n/bin/sleep %s\nexec /bin/cat \"$out\"\n"
+            % (directory, name, choose, delay)
+        )
         tool.chmod(0o755)
     return bin_dir
 
@@ -75,12 +82,15 @@ def main(argv=None):
         script = options.script or str(build_script(directory))
         for delay in options.delays:
             env = dict(os.environ)
-            instant = dict(env, PATH=str(fake_tools(directory, "0")) if delay == options.delays[0] else
-                           str(Path(directory) / "bin-0"))
+            instant = dict(
+                env,
+                PATH=str(fake_tools(directory, "0")) if delay == options.delays[0] else str(Path(directory) / "bin-0"),
+            )
             slow = dict(env, PATH=str(fake_tools(directory, delay)))
             # Warm the file cache, and check that the fake tools were found and gave GPUs.
-            report = json.loads(subprocess.run([options.python, script, "--json"], env=slow, capture_output=True,
-                                               text=True).stdout)
+            report = json.loads(
+                subprocess.run([options.python, script, "--json"], env=slow, capture_output=True, text=True).stdout
+            )
             gpus = [gpu["name"] for gpu in report["facts"]["gpus"]]
             calls = calls_made(directory)
             fast_runs, slow_runs = [], []
@@ -90,14 +100,32 @@ def main(argv=None):
             calls_made(directory)
             fast, slow_median = statistics.median(fast_runs), statistics.median(slow_runs)
             extra = slow_median - fast
-            results.append({"delay_s": delay, "instant_median_s": round(fast, 3), "slow_median_s": round(slow_median, 3),
-                            "extra_s": round(extra, 3), "ratio": round(extra / delay, 2), "calls": calls,
-                            "gpus": len(gpus)})
-            print("tools sleeping %.1f s a call: check.py --json %.3f s vs %.3f s with instant tools: extra %.3f s "
-                  "= %.2fx one call%s (calls a run: %s; GPUs found: %d)"
-                  % (delay, slow_median, fast, extra, extra / delay,
-                     " (target <= %.1fx)" % TARGET_RATIO if delay == TARGET_DELAY else "",
-                     ", ".join("%s %d" % item for item in calls.items()), len(gpus)), flush=True)
+            results.append(
+                {
+                    "delay_s": delay,
+                    "instant_median_s": round(fast, 3),
+                    "slow_median_s": round(slow_median, 3),
+                    "extra_s": round(extra, 3),
+                    "ratio": round(extra / delay, 2),
+                    "calls": calls,
+                    "gpus": len(gpus),
+                }
+            )
+            print(
+                "tools sleeping %.1f s a call: check.py --json %.3f s vs %.3f s with instant tools: extra %.3f s "
+                "= %.2fx one call%s (calls a run: %s; GPUs found: %d)"
+                % (
+                    delay,
+                    slow_median,
+                    fast,
+                    extra,
+                    extra / delay,
+                    " (target <= %.1fx)" % TARGET_RATIO if delay == TARGET_DELAY else "",
+                    ", ".join("%s %d" % item for item in calls.items()),
+                    len(gpus),
+                ),
+                flush=True,
+            )
     summary = {"runs": options.runs, "python": options.python, "results": results}
     print(json.dumps(summary))
     return summary

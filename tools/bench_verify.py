@@ -1,4 +1,5 @@
 """Benchmark: the whole `python -m tools.verify` run (site build included), median of 3."""
+
 import argparse
 import json
 import os
@@ -15,8 +16,9 @@ def run_once(python):
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.pop("GITHUB_STEP_SUMMARY", None)
     start = time.perf_counter()
-    result = subprocess.run([python, "-m", "tools.verify"], cwd=str(ROOT), env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = subprocess.run(
+        [python, "-m", "tools.verify"], cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - start, result.returncode
 
 
@@ -27,11 +29,16 @@ def main(argv=None):
     options = parser.parse_args(argv)
     runs = [run_once(options.python) for _ in range(options.runs)]
     median = statistics.median(seconds for seconds, _ in runs)
-    result = {"runs": options.runs, "median_s": round(median, 2),
-              "all_s": [round(seconds, 2) for seconds, _ in runs],
-              "exit_codes": sorted(set(code for _, code in runs))}
-    print("verify (site build included): median %.2f s of %d runs (exit codes %s)"
-          % (median, options.runs, ", ".join(str(code) for code in result["exit_codes"])))
+    result = {
+        "runs": options.runs,
+        "median_s": round(median, 2),
+        "all_s": [round(seconds, 2) for seconds, _ in runs],
+        "exit_codes": sorted(set(code for _, code in runs)),
+    }
+    print(
+        "verify (site build included): median %.2f s of %d runs (exit codes %s)"
+        % (median, options.runs, ", ".join(str(code) for code in result["exit_codes"]))
+    )
     print(json.dumps(result))
     return result
 

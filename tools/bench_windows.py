@@ -1,8 +1,9 @@
 """Benchmark: the Windows lane, its set-up and check.py --json on each Windows CPython under wine.
 
-    python -m tools.bench_windows            # set-up (cached) and check.py per Python
-    python -m tools.bench_windows --lane     # and the whole lane (pytest -m windows)
+python -m tools.bench_windows            # set-up (cached) and check.py per Python
+python -m tools.bench_windows --lane     # and the whole lane (pytest -m windows)
 """
+
 import argparse
 import json
 import shutil
@@ -49,21 +50,31 @@ def main(argv=None):
     except lane.LaneUnavailable as exc:
         print("windows: lane unavailable: %s" % exc)
         return None
-    result = {"prepare_s": round(time.perf_counter() - started, 2),
-              "prepare_parts_s": {part: round(seconds, 2) for part, seconds in prepared["timings"].items()},
-              "check_json_s": {}}
-    print("set-up: %.2f s (%s)" % (result["prepare_s"], ", ".join(
-        "%s %.1f s" % item for item in result["prepare_parts_s"].items())))
+    result = {
+        "prepare_s": round(time.perf_counter() - started, 2),
+        "prepare_parts_s": {part: round(seconds, 2) for part, seconds in prepared["timings"].items()},
+        "check_json_s": {},
+    }
+    print(
+        "set-up: %.2f s (%s)"
+        % (result["prepare_s"], ", ".join("%s %.1f s" % item for item in result["prepare_parts_s"].items()))
+    )
     script = build_script(load_rules(), "https://example.invalid/").encode("utf-8")
     for version in _versions():
         seconds, codes = time_check(prepared, version, script)
         result["check_json_s"][version] = round(seconds, 2)
-        print("Windows CPython %s: %d x check.py --json in one wine cmd session: %.2f s (exit codes %s)"
-              % (version, RUNS, seconds, ", ".join(str(code) for code in codes)))
+        print(
+            "Windows CPython %s: %d x check.py --json in one wine cmd session: %.2f s (exit codes %s)"
+            % (version, RUNS, seconds, ", ".join(str(code) for code in codes))
+        )
     if options.lane:
         started = time.perf_counter()
-        tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-m", "windows", "tests/windows",
-                                "-p", "no:cacheprovider"], cwd=str(lane.ROOT), capture_output=True, text=True)
+        tests = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-m", "windows", "tests/windows", "-p", "no:cacheprovider"],
+            cwd=str(lane.ROOT),
+            capture_output=True,
+            text=True,
+        )
         result["lane_s"] = round(time.perf_counter() - started, 2)
         summary = (tests.stdout.strip().splitlines() or [""])[-1]
         print("the whole lane: %.2f s (%s)" % (result["lane_s"], summary))

@@ -9,6 +9,7 @@ What a fake root cannot hold (filesystem sizes, loadable libraries) is
 recorded in measured.json and laid over the probed facts. Cases of other
 operating systems cannot be probed here and keep a hand-written facts.json.
 """
+
 import json
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def facts_for_case(name, rules=None):
         return json.loads((folder / "facts.json").read_text(encoding="utf-8"))
     if rules is None:
         from rules import load_rules
+
         rules = load_rules()
     env = {"PATH": str(folder / "bin"), "HOME": "/home/user"}
     env.update(json.loads((folder / "env.json").read_text(encoding="utf-8")))
@@ -52,7 +54,8 @@ def _replace_host_values(facts, folder):
     facts["python"].update({"version": "3.11.9", "executable": "/usr/bin/python3.11", "implementation": "CPython"})
     for key in ("path",):
         if facts["nvidia_smi"][key]:
-            facts["nvidia_smi"][key] = facts["nvidia_smi"][key].replace(str(folder / "root"), "").replace(
-                str(folder / "bin"), "/usr/bin")
+            facts["nvidia_smi"][key] = (
+                facts["nvidia_smi"][key].replace(str(folder / "root"), "").replace(str(folder / "bin"), "/usr/bin")
+            )
     if facts["rocm_smi"]["path"]:
         facts["rocm_smi"]["path"] = facts["rocm_smi"]["path"].replace(str(folder / "bin"), "/usr/bin")

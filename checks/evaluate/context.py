@@ -3,6 +3,7 @@
 A `Check` wraps one rule and the facts for one run, and builds findings that
 carry the rule's title and a link to the rule on the site.
 """
+
 from ..findings import finding
 from ..rules_source import rule_values
 from ..site_links import docs_url
@@ -40,8 +41,14 @@ class Check(object):
         return rule_values(self.rules, rule_id)
 
     def result(self, status, detail, fix=None):
-        return finding(self.rule["id"], status, self.rule["title"], detail, fix,
-                       docs_url(self.site_url, self.rule["page"], self.rule["id"]))
+        return finding(
+            self.rule["id"],
+            status,
+            self.rule["title"],
+            detail,
+            fix,
+            docs_url(self.site_url, self.rule["page"], self.rule["id"]),
+        )
 
     def passed(self, detail):
         return self.result("pass", detail)

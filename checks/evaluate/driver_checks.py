@@ -1,7 +1,8 @@
 """driver.nvidia and driver.amd."""
+
+from ..site_links import script_command
 from .context import os_name
 from .registry import rule_check
-from ..site_links import script_command
 
 
 def known_failure(check, nvidia_smi):
@@ -20,7 +21,10 @@ def known_failure(check, nvidia_smi):
 def install_fix(check):
     fix = "%s %s" % (check.rule["fix"], check.values["install_url"])
     if (check.facts.get("os") or {}).get("system") == "Linux" and check.values.get("container_runtime_url"):
-        fix += " Or run Invoke in a container with the NVIDIA Container Runtime: %s" % check.values["container_runtime_url"]
+        fix += (
+            " Or run Invoke in a container with the NVIDIA Container Runtime: %s"
+            % check.values["container_runtime_url"]
+        )
     return fix
 
 
@@ -44,8 +48,9 @@ def check_nvidia(check):
         if failure:
             detail = "%s: %s" % (failure["title"], message) if message else failure["title"]
             on_windows = (check.facts.get("os") or {}).get("system") == "Windows"
-            return check.failed(detail, failure.get("fix_windows") if on_windows and failure.get("fix_windows")
-                                else failure["fix"])
+            return check.failed(
+                detail, failure.get("fix_windows") if on_windows and failure.get("fix_windows") else failure["fix"]
+            )
         detail = "%s %s" % (tool, "timed out" if status == "timeout" else "failed")
         if message:
             detail += ": " + message
@@ -57,20 +62,28 @@ def check_nvidia(check):
         drivers = versions(gpus, "driver_version")
         if drivers:
             why = check.why_unknown("nvidia_smi.cuda_version")
-            return check.result("unknown", "Driver %s; %s." % (drivers[0], why.rstrip(".")),
-                                "Run %s: its table's banner shows the CUDA version." % tool)
+            return check.result(
+                "unknown",
+                "Driver %s; %s." % (drivers[0], why.rstrip(".")),
+                "Run %s: its table's banner shows the CUDA version." % tool,
+            )
         if status == "ok":
             why = check.why_unknown("nvidia_smi.driver_version", "nvidia_smi.cuda_version")
             detail = "%s lists the GPUs but not the driver version: %s." % (tool, why.rstrip("."))
             return check.result("unknown", detail, "Run %s and keep its whole output, banner included." % tool)
     if status == "missing":
         if on_bus or gpus:
-            return check.failed("An NVIDIA GPU is installed but %s was not found: the driver is missing." % tool,
-                                install_fix(check))
+            return check.failed(
+                "An NVIDIA GPU is installed but %s was not found: the driver is missing." % tool, install_fix(check)
+            )
         if on_bus is None and nvidia_smi.get("failure") == "not-installed":
             failure = known_failure(check, nvidia_smi)
-            return check.result("unknown", "%s: no NVIDIA driver is installed. Whether this machine has an NVIDIA "
-                                           "GPU can't be told from that message." % failure["title"], failure["fix"])
+            return check.result(
+                "unknown",
+                "%s: no NVIDIA driver is installed. Whether this machine has an NVIDIA "
+                "GPU can't be told from that message." % failure["title"],
+                failure["fix"],
+            )
         return check.not_applicable("No NVIDIA GPU: not needed.")
     if on_bus is False and not gpus and not check.from_browser:
         return check.not_applicable("No NVIDIA GPU: not needed.")
@@ -80,8 +93,9 @@ def check_nvidia(check):
 @rule_check("driver.amd", reads=("os", "amd", "gpu_hardware"), errors_from=("amd",))
 def check_amd(check):
     tool = check.values["tool"]
-    has_amd = any(gpu.get("vendor") == "amd" for gpu in check.facts.get("gpus") or []) \
-        or (check.facts.get("gpu_hardware") or {}).get("amd")
+    has_amd = any(gpu.get("vendor") == "amd" for gpu in check.facts.get("gpus") or []) or (
+        check.facts.get("gpu_hardware") or {}
+    ).get("amd")
     if not has_amd:
         if not check.facts.get("gpus") and (check.from_browser or "gpus" in (check.facts.get("unknown") or {})):
             return check.unknown("gpus")
@@ -90,17 +104,25 @@ def check_amd(check):
     if system is None:
         return check.unknown("os.system")
     if system.lower() not in check.values["platforms"]:
-        return check.failed("An AMD GPU on %s: ROCm, which Invoke needs for it, is Linux only." % os_name(system),
-                            "Use Linux for this GPU, or run Invoke on the CPU (much slower).")
+        return check.failed(
+            "An AMD GPU on %s: ROCm, which Invoke needs for it, is Linux only." % os_name(system),
+            "Use Linux for this GPU, or run Invoke on the CPU (much slower).",
+        )
     rocm_smi = check.facts.get("rocm_smi") or {}
-    fix = "%s %s Or use the ROCm Docker images: %s" % (check.rule["fix"], check.values["install_url"],
-                                                        check.values["docker_url"])
+    fix = "%s %s Or use the ROCm Docker images: %s" % (
+        check.rule["fix"],
+        check.values["install_url"],
+        check.values["docker_url"],
+    )
     status = rocm_smi.get("status")
     if status == "ok":
         if rocm_smi.get("driver_version") and rocm_smi.get("rocm_version"):
             return check.passed("Driver %s, ROCm %s." % (rocm_smi["driver_version"], rocm_smi["rocm_version"]))
-        missing = [path for path in ("rocm_smi.driver_version", "rocm_smi.rocm_version")
-                   if not rocm_smi.get(path.split(".")[1])]
+        missing = [
+            path
+            for path in ("rocm_smi.driver_version", "rocm_smi.rocm_version")
+            if not rocm_smi.get(path.split(".")[1])
+        ]
         reasons = check.facts.get("unknown") or {}
         if all(reasons.get(path) for path in missing):
             # Not shown where this machine was looked at is not the same as not there.
@@ -115,6 +137,8 @@ def check_amd(check):
         return check.failed("An AMD GPU is installed but %s was not found: ROCm is missing." % tool, fix)
     if status in ("failed", "timeout"):
         message = (rocm_smi.get("message") or "").strip()
-        return check.failed("%s %s%s" % (tool, "timed out" if status == "timeout" else "failed",
-                                         ": " + message if message else "."), fix)
+        return check.failed(
+            "%s %s%s" % (tool, "timed out" if status == "timeout" else "failed", ": " + message if message else "."),
+            fix,
+        )
     return check.unknown("rocm_smi.status", "rocm_smi")

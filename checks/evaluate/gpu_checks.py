@@ -1,4 +1,5 @@
 """gpu.dedicated, gpu.vram and gpu.problematic."""
+
 from ..units import article, format_gb, format_mib, sold_size
 from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
@@ -11,7 +12,7 @@ def families_by_size(rules, backend):
 
 
 def family_text(family, backend, need=None, factor=1):
-    """"Stable Diffusion XL (16 GB on AMD)", or "(8 GB at full precision on NVIDIA)" for a card that needs it."""
+    """ "Stable Diffusion XL (16 GB on AMD)", or "(8 GB at full precision on NVIDIA)" for a card that needs it."""
     if factor != 1:
         return "%s (%s at full precision on %s)" % (family["name"], format_gb(need), backend["name"])
     return "%s (%s on %s)" % (family["name"], family["min_memory"][backend["id"]], backend["name"])
@@ -20,11 +21,15 @@ def family_text(family, backend, need=None, factor=1):
 def describe_memory(gpu, backend, memory):
     if gpu_facts.memory_words(backend) != "VRAM":
         return "%s shares the machine's %s of memory with its GPU (%s requirements are stated as that %s)" % (
-            gpu["name"], format_gb(memory), backend["name"], backend["memory"])
+            gpu["name"],
+            format_gb(memory),
+            backend["name"],
+            backend["memory"],
+        )
     if gpu.get("vram_is_estimate"):
         return "%s has about %s (an estimate)" % (gpu["name"], format_gb(memory))
     sold = sold_size(memory)
-    if sold:      # as the box says, with the figure the card reports beside it
+    if sold:  # as the box says, with the figure the card reports beside it
         return "%s, %s %s card: %s" % (gpu["name"], article(sold), sold, format_mib(memory))
     return "%s has %s (%s)" % (gpu["name"], format_gb(memory), format_mib(memory))
 
@@ -36,15 +41,21 @@ def intel_mac_note(check):
         return ""
     for backend in check.rules.get("backends") or []:
         if "macos" in backend["systems"] and backend.get("requires"):
-            return (" This Mac has an Intel processor: Invoke's requirements ask for %s, whose GPU it "
-                    "uses; on an Intel Mac it runs on the CPU only." % backend["requires"])
+            return (
+                " This Mac has an Intel processor: Invoke's requirements ask for %s, whose GPU it "
+                "uses; on an Intel Mac it runs on the CPU only." % backend["requires"]
+            )
     return ""
 
 
 def off_os_text(gpu, backend, facts):
     systems = ", ".join(name.capitalize().replace("Macos", "macOS") for name in backend["systems"])
     return "%s: Invoke uses %s GPUs on %s only, and this is %s." % (
-        gpu["name"], backend["name"], systems, (facts.get("os") or {}).get("system"))
+        gpu["name"],
+        backend["name"],
+        systems,
+        (facts.get("os") or {}).get("system"),
+    )
 
 
 def mig_note(gpu):
@@ -65,8 +76,10 @@ def check_dedicated(check):
         return check.passed(", ".join(gpu["name"] for gpu in found))
     hidden = gpu_facts.vendors_without_driver(check.facts)
     if hidden:
-        return check.passed("An %s GPU is installed, but its driver does not answer (see the driver check)."
-                            % gpu_facts.VENDOR_NAMES[hidden[0]])
+        return check.passed(
+            "An %s GPU is installed, but its driver does not answer (see the driver check)."
+            % gpu_facts.VENDOR_NAMES[hidden[0]]
+        )
     if gpu_facts.nvidia_driver_failed(check.facts):
         return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if gpus_not_known(check):
@@ -84,13 +97,16 @@ def check_vram(check):
     if gpu is None and gpu_facts.nvidia_driver_failed(check.facts):
         return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if gpu is None and gpu_facts.vendors_without_driver(check.facts):
-        return check.result("unknown", "The GPU's memory is unknown: its driver does not answer (see the driver check).")
+        return check.result(
+            "unknown", "The GPU's memory is unknown: its driver does not answer (see the driver check)."
+        )
     if gpu is None:
         if gpus_not_known(check):
             return check.unknown("gpus")
         # The GPU finding says there is none; here there is no VRAM to judge.
-        return check.not_applicable("Without a GPU there is no VRAM to judge: the models run on the CPU."
-                                    + intel_mac_note(check))
+        return check.not_applicable(
+            "Without a GPU there is no VRAM to judge: the models run on the CPU." + intel_mac_note(check)
+        )
     if backend is None:
         return check.result("unknown", "%s: the rules name no backend for %s GPUs." % (gpu["name"], gpu.get("vendor")))
     if gpu_facts.runs_here(backend, check.facts) is False:
@@ -109,8 +125,10 @@ def check_vram(check):
     misses = [family_text(family, backend, need * factor, factor) for family, need in sized if memory < need * factor]
     parts = [describe_memory(gpu, backend, memory)]
     if series:
-        parts.append("it is in the %s, so Invoke runs it at full precision, where a model needs %s the VRAM"
-                     % (series, _times(factor)))
+        parts.append(
+            "it is in the %s, so Invoke runs it at full precision, where a model needs %s the VRAM"
+            % (series, _times(factor))
+        )
     if holds:
         parts.append("enough for " + ", ".join(holds))
     if misses:
@@ -145,8 +163,11 @@ def check_problematic(check):
     if not nvidia and gpu_facts.nvidia_driver_failed(check.facts):
         return check.result("unknown", gpu_facts.DRIVER_FAILED)
     if not nvidia and "nvidia" in gpu_facts.vendors_without_driver(check.facts):
-        return check.result("unknown", "An NVIDIA GPU is installed, but its driver does not answer: "
-                                       "its model can't be told (see the driver check).")
+        return check.result(
+            "unknown",
+            "An NVIDIA GPU is installed, but its driver does not answer: "
+            "its model can't be told (see the driver check).",
+        )
     if not nvidia:
         if gpus_not_known(check):
             return check.unknown("gpus")
@@ -169,5 +190,7 @@ def check_problematic(check):
     names = ", ".join(gpu["name"] for gpu in nvidia)
     similar = [gpu["name"] for gpu in nvidia if gpu.get("name_exact") is False]
     if similar:
-        return check.browser_cannot_tell("the browser names a similar model (%s), not the exact one." % ", ".join(similar))
+        return check.browser_cannot_tell(
+            "the browser names a similar model (%s), not the exact one." % ", ".join(similar)
+        )
     return check.passed("%s: not in a problematic series." % names)

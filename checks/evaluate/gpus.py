@@ -2,11 +2,12 @@
 
 Shared by the GPU checks and the model verdicts.
 """
+
 import re
 
 from ..units import parse_size
-from .software_checks import os_key
 from .prefix import could_match
+from .software_checks import os_key
 
 # The vendors with a torch backend Invoke installs: CUDA, ROCm and Metal (MPS).
 DEDICATED_VENDORS = ("nvidia", "amd", "apple")
@@ -36,8 +37,10 @@ def vendors_without_driver(facts):
 VENDOR_NAMES = {"nvidia": "NVIDIA", "amd": "AMD"}
 
 # Said of every GPU finding while nvidia-smi answers with an error.
-DRIVER_FAILED = ("Unknown until the NVIDIA driver works: nvidia-smi answered with an error, "
-                 "so which GPU this is and its memory can't be told (see the driver check).")
+DRIVER_FAILED = (
+    "Unknown until the NVIDIA driver works: nvidia-smi answered with an error, "
+    "so which GPU this is and its memory can't be told (see the driver check)."
+)
 
 
 def nvidia_driver_failed(facts):
@@ -96,10 +99,19 @@ def candidates(facts, rules):
         memory = gpu_memory(gpu, facts, backend)
         held = 0
         if memory is not None and backend is not None:
-            held = sum(1 for family in rules["model_families"]
-                       if family_need(family, backend) is not None and memory >= family_need(family, backend))
-        key = (runs_here(backend, facts) is not False if backend else False, memory is not None, held,
-               memory or 0, not gpu.get("mig"), -order)
+            held = sum(
+                1
+                for family in rules["model_families"]
+                if family_need(family, backend) is not None and memory >= family_need(family, backend)
+            )
+        key = (
+            runs_here(backend, facts) is not False if backend else False,
+            memory is not None,
+            held,
+            memory or 0,
+            not gpu.get("mig"),
+            -order,
+        )
         found.append((key, (gpu, backend, memory)))
     found.sort(key=lambda item: item[0], reverse=True)
     return [item[1] for item in found]
@@ -134,8 +146,9 @@ def classify(gpu, problematic_values):
         if re.search(series["pattern"], name, re.IGNORECASE):
             return PROBLEMATIC, series["name"], None
     same_flaw = problematic_values["same_flaw"]
-    if gpu.get("compute_capability") in same_flaw["compute_capabilities"] or \
-            re.search(same_flaw["pattern"], name, re.IGNORECASE):
+    if gpu.get("compute_capability") in same_flaw["compute_capabilities"] or re.search(
+        same_flaw["pattern"], name, re.IGNORECASE
+    ):
         return PROBLEMATIC, same_flaw["name"], same_flaw["reason"]
     if is_truncated(gpu) and _completion_could_match(name, problematic_values):
         return CANNOT_TELL, None, None
@@ -147,7 +160,7 @@ def visible_part(name):
     name = name.rstrip()
     for mark in _TRUNCATION_MARKS:
         if name.endswith(mark):
-            return name[:-len(mark)]
+            return name[: -len(mark)]
     return name
 
 

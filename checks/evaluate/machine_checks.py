@@ -1,4 +1,5 @@
 """ram.total, disk.ssd, disk.free and tmp.space."""
+
 from ..units import format_gb, format_gib, parse_size, sold_size
 from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
@@ -36,8 +37,9 @@ def check_ssd(check):
     if rotational is None:
         return check.unknown("disk.rotational")
     if rotational:
-        return check.with_status(check.values["rotational_status"],
-                                 "%s is on a spinning hard disk: models load slowly." % where)
+        return check.with_status(
+            check.values["rotational_status"], "%s is on a spinning hard disk: models load slowly." % where
+        )
     return check.passed("%s is on a solid-state drive." % where)
 
 
@@ -75,8 +77,13 @@ def check_disk_free(check):
     with_models = app_and_images + parse_size(check.values["models"])
     where = disk.get("measured_path") or disk.get("install_dir") or "the install folder"
     detail = "%s free at %s; Invoke needs %s for the %s install and your images, %s with models (%s)." % (
-        format_gb(free), where, format_gb(app_and_images), BACKEND_NAMES.get(backend, backend), format_gb(with_models),
-        check.values["models"])
+        format_gb(free),
+        where,
+        format_gb(app_and_images),
+        BACKEND_NAMES.get(backend, backend),
+        format_gb(with_models),
+        check.values["models"],
+    )
     if free < app_and_images:
         return check.failed(detail)
     if free < with_models:
@@ -102,17 +109,26 @@ def check_tmp(check):
     if not is_tmpfs:
         fs_type = temp.get("fs_type")
         kind = " (%s)" % fs_type if fs_type else ""
-        return check.passed("%s is on disk%s, not in RAM: the installer has the disk's free space there." % (path, kind))
+        return check.passed(
+            "%s is on disk%s, not in RAM: the installer has the disk's free space there." % (path, kind)
+        )
     free = temp.get("free_bytes")
     if free is None:
         return check.unknown("temp.free_bytes")
     need = parse_size(check.values["min_free"])
     detail = "%s is a tmpfs (held in RAM) with %s free; the installer needs %s there." % (
-        path, format_gb(free), check.values["min_free"])
+        path,
+        format_gb(free),
+        check.values["min_free"],
+    )
     if free >= need:
         return check.passed(detail)
     mount_point = temp.get("mount_point") or path
     fix = "%s Run the installer as TMPDIR=%s %s, or run: sudo mount -o remount,size=%s %s" % (
-        check.rule["fix"], check.values["alternative_dir"], installer_command(check),
-        check.values["remount_size"], mount_point)
+        check.rule["fix"],
+        check.values["alternative_dir"],
+        installer_command(check),
+        check.values["remount_size"],
+        mount_point,
+    )
     return check.failed(detail, fix)

@@ -3,6 +3,7 @@
 windows.long_paths, windows.vc_runtime, python.install, macos.xcode_cli and
 python.certificates.
 """
+
 from .registry import rule_check
 
 SYSTEM_NAMES = {"Linux": "Linux", "Darwin": "macOS", "Windows": "Windows"}
@@ -33,8 +34,10 @@ def check_long_paths(check):
     where = "%s\\%s" % (check.values["registry_key"], check.values["registry_value"])
     if enabled:
         return check.passed("Long paths are enabled (%s = 1)." % where)
-    return check.failed("Long paths are disabled (%s is not 1): the install stops part-way on a path "
-                        "longer than 260 characters." % where)
+    return check.failed(
+        "Long paths are disabled (%s is not 1): the install stops part-way on a path "
+        "longer than 260 characters." % where
+    )
 
 
 @rule_check("windows.vc_runtime", reads=("os", "windows"), errors_from=("windows",))
@@ -62,16 +65,19 @@ def check_python_install(check):
     problems = []
     bits = python.get("bits")
     if bits is not None and bits != check.values["bits"]:
-        problems.append("this Python (%s) is a %d-bit build; torch needs %d-bit" % (
-            python.get("executable") or python.get("version"), bits, check.values["bits"]))
+        problems.append(
+            "this Python (%s) is a %d-bit build; torch needs %d-bit"
+            % (python.get("executable") or python.get("version"), bits, check.values["bits"])
+        )
     if system == "Windows":
         if python.get("microsoft_store"):
             problems.append("this Python is the Microsoft Store's (%s)" % python.get("executable"))
         kind = python.get("path_python_kind")
         path = python.get("path_python")
         if kind == "store-alias":
-            problems.append("`python` on the PATH is Windows' alias that opens the Microsoft Store (%s), "
-                            "not a Python" % path)
+            problems.append(
+                "`python` on the PATH is Windows' alias that opens the Microsoft Store (%s), not a Python" % path
+            )
         elif kind == "microsoft-store":
             problems.append("`python` on the PATH is the Microsoft Store's Python (%s)" % path)
         elif path is None and "python.path_python_kind" in (check.facts.get("unknown") or {}):
@@ -89,8 +95,10 @@ def check_python_install(check):
 
 def fix_for(check, system):
     if system == "Windows":
-        return "%s If Windows' alias still answers first, turn the python.exe and python3.exe entries off " \
-               "in %s." % (check.rule["fix"], check.values["aliases_setting"])
+        return "%s If Windows' alias still answers first, turn the python.exe and python3.exe entries off in %s." % (
+            check.rule["fix"],
+            check.values["aliases_setting"],
+        )
     return "Install a 64-bit Python %s and run the installer with it." % check.values["recommended"]
 
 
@@ -117,8 +125,10 @@ def check_certificates(check):
     if check.from_browser or python.get("framework") is None:
         return check.unknown("python.framework")
     if not python["framework"]:
-        return check.passed("This Python (%s) is not python.org's: it does not need the Install Certificates "
-                            "command." % (python.get("executable") or python.get("version")))
+        return check.passed(
+            "This Python (%s) is not python.org's: it does not need the Install Certificates "
+            "command." % (python.get("executable") or python.get("version"))
+        )
     present = python.get("cafile_present")
     if present is None:
         return check.unknown("python.cafile_present")
@@ -126,6 +136,8 @@ def check_certificates(check):
         return check.passed("python.org's Python with its certificates (%s)." % python.get("cafile"))
     version = ".".join(str(python.get("version") or "").split(".")[:2]) or "3.x"
     command = "%s %s/%s" % (check.values["folder_prefix"], version, check.values["command_file"])
-    detail = "python.org's Python %s has no certificate file (%s): model downloads fail with " \
-             "CERTIFICATE_VERIFY_FAILED." % (python.get("version"), python.get("cafile"))
+    detail = (
+        "python.org's Python %s has no certificate file (%s): model downloads fail with "
+        "CERTIFICATE_VERIFY_FAILED." % (python.get("version"), python.get("cafile"))
+    )
     return check.failed(detail, "Run \"%s\" (double-click it in Finder), then download the model again." % command)

@@ -7,11 +7,12 @@ text, and answers True as soon as the text runs out with the pattern still
 alive (the rest could follow) or the pattern is matched. It is conservative:
 what it cannot follow (a lookaround, a backreference) counts as "could match".
 """
+
 import re
 
-try:                                    # Python 3.11+
+try:  # Python 3.11+
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:                     # pragma: no cover - Python 3.8-3.10
+except ImportError:  # pragma: no cover - Python 3.8-3.10
     import sre_parse as _sre_parse
 
 
@@ -23,7 +24,7 @@ def could_match(pattern, visible, flags=re.IGNORECASE):
     """True when some text starting with `visible` has a match of `pattern` that starts inside `visible`."""
     try:
         parsed = list(_sre_parse.parse(pattern, flags))
-    except Exception:   # an odd pattern: assume it could match
+    except Exception:  # an odd pattern: assume it could match
         return True
     fold = bool(flags & re.IGNORECASE)
     text = visible.lower() if fold else visible
@@ -72,7 +73,7 @@ def _walk(seq, text, pos, fold, cont, depth=0):
     if not seq:
         return cont(pos)
     if pos >= len(text):
-        return True                     # the cut: whatever is left could follow
+        return True  # the cut: whatever is left could follow
     op, av = seq[0]
     rest = seq[1:]
     name = _name(op)
@@ -101,5 +102,6 @@ def _walk(seq, text, pos, fold, cont, depth=0):
             if count >= high or at >= len(text):
                 return count < low or at >= len(text)
             return _walk(sub, text, at, fold, lambda end: end != at and repeat(count + 1, end), depth + 1)
+
         return repeat(0, pos)
-    return True                         # lookarounds, backreferences: don't know, so it could
+    return True  # lookarounds, backreferences: don't know, so it could

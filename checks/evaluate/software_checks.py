@@ -1,4 +1,5 @@
 """python.version and libs.opencv."""
+
 from .context import os_name
 from .registry import rule_check
 
@@ -25,19 +26,26 @@ def check_python(check):
     if major_minor(version) in supported:
         return check.passed("Python %s (Invoke supports %s)." % (version, listed))
     detail = "This Python is %s; Invoke needs %s." % (version, listed)
-    others = [other for other in python.get("others") or []
-              if major_minor(other.get("version")) in supported and other.get("path")]
+    others = [
+        other
+        for other in python.get("others") or []
+        if major_minor(other.get("version")) in supported and other.get("path")
+    ]
     if others:
         best = sorted(others, key=lambda other: other["version"], reverse=True)[0]
         detail += " Python %s is installed at %s." % (best["version"], best["path"])
-        fix = "Run the installer with %s: put its folder first on your PATH (or make it the python " \
-              "that `%s` shows) before you start the installer." % (best["path"], check.values["version_command"])
+        fix = (
+            "Run the installer with %s: put its folder first on your PATH (or make it the python "
+            "that `%s` shows) before you start the installer." % (best["path"], check.values["version_command"])
+        )
         if os_key(check.facts) == "windows":
             folder = best["path"].rsplit("\\", 1)[0]
-            fix = "Run the installer with %s: put its folder first on your PATH, in PowerShell " \
-                  "$env:Path = \"%s;$env:Path\" (in cmd: set PATH=%s;%%PATH%%), then start the installer " \
-                  "from that window (`%s` shows which Python it finds)." % (
-                      best["path"], folder, folder, check.values["version_command"])
+            fix = (
+                "Run the installer with %s: put its folder first on your PATH, in PowerShell "
+                "$env:Path = \"%s;$env:Path\" (in cmd: set PATH=%s;%%PATH%%), then start the installer "
+                "from that window (`%s` shows which Python it finds)."
+                % (best["path"], folder, folder, check.values["version_command"])
+            )
         return check.result("warn", detail, fix)
     guides = check.values["install_guides"]
     key = os_key(check.facts)
@@ -84,11 +92,15 @@ def check_opencv(check):
         fix += legacy_note(check.values, [lib["packages"][manager] for lib in missing])
     else:
         fix = "Install with your package manager: " + "; ".join(
-            "%s: %s" % (name, " ".join(lib["packages"][name] for lib in missing)) for name in sorted(managers))
+            "%s: %s" % (name, " ".join(lib["packages"][name] for lib in missing)) for name in sorted(managers)
+        )
     return check.failed(detail, fix)
 
 
 def legacy_note(values, packages):
-    notes = ["(%s replaces %s, which is gone since %s.)" % (old["replaced_by"], old["name"], old["gone_since"])
-             for old in values.get("legacy_packages") or [] if old["replaced_by"] in packages]
+    notes = [
+        "(%s replaces %s, which is gone since %s.)" % (old["replaced_by"], old["name"], old["gone_since"])
+        for old in values.get("legacy_packages") or []
+        if old["replaced_by"] in packages
+    ]
     return (" " + " ".join(notes)) if notes else ""

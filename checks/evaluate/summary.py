@@ -1,4 +1,5 @@
 """Counts per status, the overall verdict and the exit code."""
+
 from __future__ import annotations
 
 from ..findings import EXIT_FAILED, EXIT_OK, STATUSES

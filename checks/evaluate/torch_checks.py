@@ -6,6 +6,7 @@ GPU of an architecture outside that range gets "no kernel image is available
 for execution on the device"; a driver too old for the CUDA version cannot
 start the build at all.
 """
+
 import re
 
 from ..rules_source import rule_values
@@ -14,7 +15,7 @@ from .registry import GPU_PROBES, rule_check
 
 
 def version_tuple(text):
-    """"525.60.13" -> (525, 60, 13); None for text that is not a dotted number."""
+    """ "525.60.13" -> (525, 60, 13); None for text that is not a dotted number."""
     parts = re.findall(r"\d+", str(text or ""))
     if not parts or not re.match(r"^\s*\d+(\.\d+)*\s*$", str(text)):
         return None
@@ -55,19 +56,27 @@ def driver_problem(gpu, facts, values):
     minimum = values["min_driver"][key]
     if driver is not None and driver < version_tuple(minimum):
         return "driver %s is older than %s, the oldest that runs CUDA %s on %s" % (
-            gpu["driver_version"], minimum, values["cuda_version"], "Windows" if key == "windows" else "Linux")
+            gpu["driver_version"],
+            minimum,
+            values["cuda_version"],
+            "Windows" if key == "windows" else "Linux",
+        )
     cuda = version_tuple(gpu.get("cuda_version"))
     if cuda is not None and cuda < version_tuple(values["min_driver_cuda"]):
         return "the driver supports CUDA up to %s; torch %s needs CUDA %s" % (
-            gpu["cuda_version"], values["torch_version"], values["min_driver_cuda"])
+            gpu["cuda_version"],
+            values["torch_version"],
+            values["min_driver_cuda"],
+        )
     return None
 
 
 def cpu_only_machine(facts, values):
     """True where the installer installs CPU torch only (arm64 outside macOS)."""
     os_facts = facts.get("os") or {}
-    return os_facts.get("system") not in (None, "Darwin") and \
-        (os_facts.get("machine") or "").lower() in [name.lower() for name in values["cpu_only_machines"]]
+    return os_facts.get("system") not in (None, "Darwin") and (os_facts.get("machine") or "").lower() in [
+        name.lower() for name in values["cpu_only_machines"]
+    ]
 
 
 def judge_nvidia(gpu, facts, values):
@@ -81,12 +90,26 @@ def judge_nvidia(gpu, facts, values):
     said = "compute capability %s%s" % (capability, "" if how == "reported" else ", " + how)
     if not architecture_supported(capability, values):
         newer = version_tuple(capability) > version_tuple(values["architectures"][-1])
-        return "fail", "%s (%s) is %s than torch %s's CUDA %s build supports (%s to %s.x): it stops with " \
-                       "\"no kernel image is available for execution on the device\"" % (
-                           gpu["name"], said, "newer" if newer else "older", values["torch_version"],
-                           values["cuda_version"], values["oldest_architecture"], values["newest_major"])
-    return "pass", "%s (%s) runs torch %s's CUDA %s build" % (gpu["name"], said, values["torch_version"],
-                                                              values["cuda_version"])
+        return (
+            "fail",
+            "%s (%s) is %s than torch %s's CUDA %s build supports (%s to %s.x): it stops with "
+            "\"no kernel image is available for execution on the device\""
+            % (
+                gpu["name"],
+                said,
+                "newer" if newer else "older",
+                values["torch_version"],
+                values["cuda_version"],
+                values["oldest_architecture"],
+                values["newest_major"],
+            ),
+        )
+    return "pass", "%s (%s) runs torch %s's CUDA %s build" % (
+        gpu["name"],
+        said,
+        values["torch_version"],
+        values["cuda_version"],
+    )
 
 
 def _values(rules):
@@ -107,8 +130,11 @@ def torch_cannot_use(facts, rules, gpu):
         return None
     if gpu.get("vendor") in ("nvidia", "amd") and cpu_only_machine(facts, values):
         without = rule_values(rules, "gpu.dedicated").get("without_gpu", "warn")
-        return without, "on %s the installer sets up torch for the CPU only, so the GPU is not used: it runs on " \
-                        "the CPU, much slower" % facts["os"]["machine"]
+        return (
+            without,
+            "on %s the installer sets up torch for the CPU only, so the GPU is not used: it runs on "
+            "the CPU, much slower" % facts["os"]["machine"],
+        )
     if gpu.get("vendor") != "nvidia":
         return None
     status, text = judge_nvidia(gpu, facts, values)
@@ -123,17 +149,21 @@ def check_torch(check):
     gpus_here = [gpu for gpu in found if gpu.get("vendor") in ("nvidia", "amd")]
     if gpus_here and cpu_only_machine(facts, values):
         without = check.rule_values("gpu.dedicated").get("without_gpu", "warn")
-        return check.with_status(without, "On %s (%s) the installer sets up torch for the CPU only: %s will not be "
-                                          "used." % (facts["os"]["system"], facts["os"]["machine"],
-                                                     ", ".join(gpu["name"] for gpu in gpus_here)),
-                                 "Invoke runs here on the CPU, much slower; for the GPU use an x86-64 machine.")
+        return check.with_status(
+            without,
+            "On %s (%s) the installer sets up torch for the CPU only: %s will not be "
+            "used." % (facts["os"]["system"], facts["os"]["machine"], ", ".join(gpu["name"] for gpu in gpus_here)),
+            "Invoke runs here on the CPU, much slower; for the GPU use an x86-64 machine.",
+        )
     nvidia = [gpu for gpu in found if gpu.get("vendor") == "nvidia"]
     if not nvidia:
         if not facts.get("gpus") and (check.from_browser or "gpus" in (facts.get("unknown") or {})):
             return check.unknown("gpus")
         if any(gpu.get("vendor") == "amd" for gpu in found):
-            return check.passed("No NVIDIA GPU: for AMD the installer sets up torch %s for ROCm %s." % (
-                values["torch_version"], values["rocm_version"]))
+            return check.passed(
+                "No NVIDIA GPU: for AMD the installer sets up torch %s for ROCm %s."
+                % (values["torch_version"], values["rocm_version"])
+            )
         return check.not_applicable("No NVIDIA GPU: torch's CUDA build is not used.")
     judged = [judge_nvidia(gpu, facts, values) for gpu in nvidia]
     failed = [text for status, text in judged if status == "fail"]

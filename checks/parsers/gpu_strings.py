@@ -10,6 +10,7 @@ here returns (gpu, note) and never raises:
             "name": "NVIDIA GeForce GTX 1660 Ti", "name_exact": bool} or None
     note = why gpu is None, or a caveat about it (the model is approximate), or None
 """
+
 import re
 
 # Renderers that draw on the CPU: the browser sees no hardware GPU at all.
@@ -29,10 +30,10 @@ _VENDOR_LABELS = {"nvidia": "NVIDIA", "amd": "AMD", "apple": "Apple", "intel": "
 
 # Trailing pieces of a device name that describe the graphics backend, not the card.
 _NOISE = (
-    re.compile(r"\s+Direct3D\S*(\s+vs_\S+)?(\s+ps_\S+)?", re.I),      # D3D: "Direct3D11 vs_5_0 ps_5_0"
-    re.compile(r"/(PCIe|AGP|PCI)?/?(SSE2|3DNOW!?)?.*$", re.I),        # OpenGL: "RTX 4090/PCIe/SSE2"
-    re.compile(r"\s+OpenGL Engine\s*$", re.I),                        # macOS OpenGL
-    re.compile(r"\s*\(0x[0-9a-f]+\)", re.I),                          # Vulkan device ids
+    re.compile(r"\s+Direct3D\S*(\s+vs_\S+)?(\s+ps_\S+)?", re.I),  # D3D: "Direct3D11 vs_5_0 ps_5_0"
+    re.compile(r"/(PCIe|AGP|PCI)?/?(SSE2|3DNOW!?)?.*$", re.I),  # OpenGL: "RTX 4090/PCIe/SSE2"
+    re.compile(r"\s+OpenGL Engine\s*$", re.I),  # macOS OpenGL
+    re.compile(r"\s*\(0x[0-9a-f]+\)", re.I),  # Vulkan device ids
     re.compile(r"\s*\([^()]*(LLVM|DRM|radeonsi|navi|iris|i915)[^()]*\)\s*$", re.I),  # Mesa details
 )
 
@@ -87,8 +88,10 @@ def _parse_renderer(renderer, vendor):
     if not text:
         return None, "the browser did not share a GPU description"
     if _SOFTWARE.search(text):
-        return None, ("the browser draws in software (%s): it has no hardware GPU to use, "
-                      "so it cannot see the machine's GPU" % _software_name(text))
+        return None, (
+            "the browser draws in software (%s): it has no hardware GPU to use, "
+            "so it cannot see the machine's GPU" % _software_name(text)
+        )
     approximate = bool(_FIREFOX_SIMILAR.search(text))
     # "ANGLE (NVIDIA, NVIDIA GeForce GTX 16": cut short, so the model may be another one.
     text = _FIREFOX_SIMILAR.sub("", text)
@@ -101,8 +104,10 @@ def _parse_renderer(renderer, vendor):
     if not name:
         return None, "the browser's GPU description names no model: %r" % text
     if re.match(r"^apple gpu$", name, re.I):
-        return ({"vendor": "apple", "name": name, "name_exact": False},
-                "the browser reports only \"Apple GPU\", not the chip")
+        return (
+            {"vendor": "apple", "name": name, "name_exact": False},
+            "the browser reports only \"Apple GPU\", not the chip",
+        )
     gpu = {"vendor": gpu_vendor or "other", "name": name, "name_exact": not (approximate or cut_short)}
     if cut_short:
         return gpu, "the browser's GPU description is cut short, so the model is not certain"
@@ -130,8 +135,10 @@ def _parse_adapter(info):
         vendor = "other"
     label = _VENDOR_LABELS.get(vendor, vendor_text)
     name = "%s GPU (%s)" % (label, architecture) if architecture else "%s GPU" % label
-    return ({"vendor": vendor, "name": name, "name_exact": False},
-            "WebGPU names the vendor and architecture, not the model")
+    return (
+        {"vendor": vendor, "name": name, "name_exact": False},
+        "WebGPU names the vendor and architecture, not the model",
+    )
 
 
 def _split_angle(text):
@@ -143,9 +150,10 @@ def _split_angle(text):
     vendor, _, rest = inner.partition(", ")
     if not rest:
         return None, inner
-    backend = re.search(r", (D3D\d+\S*|OpenGL[^,]*|Vulkan[^,]*|Metal[^,]*|Unspecified Version|[^,()]*driver|[^,()]*)$",
-                        rest)
-    device = rest[:backend.start()] if backend else rest
+    backend = re.search(
+        r", (D3D\d+\S*|OpenGL[^,]*|Vulkan[^,]*|Metal[^,]*|Unspecified Version|[^,()]*driver|[^,()]*)$", rest
+    )
+    device = rest[: backend.start()] if backend else rest
     vulkan = re.match(r"^Vulkan [\d.]+ \((.*)\)$", device)
     if vulkan:
         device = vulkan.group(1)

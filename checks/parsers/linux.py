@@ -1,10 +1,11 @@
 """Read Linux system files: /proc/meminfo, cgroup memory limits, mounts, os-release."""
+
 import re
 
 from ..units import plausible_bytes, whole_number
 
 # cgroup v1 reports "no limit" as a huge number (PAGE_COUNTER_MAX pages).
-_NO_LIMIT_ABOVE = 2 ** 60
+_NO_LIMIT_ABOVE = 2**60
 _OCTAL_ESCAPE = re.compile(r"\\([0-7]{3})")
 
 
@@ -23,7 +24,7 @@ def parse_cgroup_limit(text):
         return None
     number = whole_number(text)
     if number is None:
-        return None     # "max" or unreadable
+        return None  # "max" or unreadable
     return number if 0 < number < _NO_LIMIT_ABOVE else None
 
 
@@ -40,8 +41,7 @@ def parse_mounts(text):
         fields = line.split()
         if len(fields) != 6 or whole_number(fields[4]) is None or whole_number(fields[5]) is None:
             continue
-        mounts.append({"device": _unescape(fields[0]), "mount_point": _unescape(fields[1]),
-                       "fs_type": fields[2]})
+        mounts.append({"device": _unescape(fields[0]), "mount_point": _unescape(fields[1]), "fs_type": fields[2]})
     return mounts
 
 
@@ -69,15 +69,17 @@ def parse_os_release(text):
         value = value.strip()
         if value[:1] in ("\"", "'"):
             if len(value) < 2 or value[-1] != value[0]:
-                continue    # a quote that never closes: the line was cut short
+                continue  # a quote that never closes: the line was cut short
             value = value[1:-1]
         values[key.strip()] = value.replace("\\\"", "\"").replace("\\\\", "\\")
     if not any(values.get(key) for key in ("ID", "ID_LIKE", "VERSION_ID", "PRETTY_NAME")):
-        return None     # nothing that names a distribution: not an os-release file
-    return {"id": values.get("ID", "").lower() or None,
-            "id_like": values.get("ID_LIKE", "").lower().split(),
-            "version_id": values.get("VERSION_ID") or None,
-            "pretty_name": values.get("PRETTY_NAME") or None}
+        return None  # nothing that names a distribution: not an os-release file
+    return {
+        "id": values.get("ID", "").lower() or None,
+        "id_like": values.get("ID_LIKE", "").lower().split(),
+        "version_id": values.get("VERSION_ID") or None,
+        "pretty_name": values.get("PRETTY_NAME") or None,
+    }
 
 
 def _unescape(field):

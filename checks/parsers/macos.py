@@ -1,4 +1,5 @@
 """Read macOS tool outputs: sysctl values, sw_vers and system_profiler's display section."""
+
 import re
 
 from ..units import plausible_bytes, whole_number
@@ -30,19 +31,55 @@ def parse_sw_vers(text):
 
 
 _SIZE = re.compile(r"^([0-9]{1,12})\s*(MB|GB)\b")
-_SIZE_UNITS = {"MB": 2 ** 20, "GB": 2 ** 30}
-_MODEL_IDENTIFIER = re.compile(r"^(?:Mac|MacBook|MacBookAir|MacBookPro|Macmini|MacPro|iMac|iMacPro|Xserve)\d{1,3},\d{1,3}$")
+_SIZE_UNITS = {"MB": 2**20, "GB": 2**30}
+_MODEL_IDENTIFIER = re.compile(
+    r"^(?:Mac|MacBook|MacBookAir|MacBookPro|Macmini|MacPro|iMac|iMacPro|Xserve)\d{1,3},\d{1,3}$"
+)
 _VENDOR_ID = re.compile(r"\((0x[0-9a-fA-F]{4})\)$")
 _VENDOR_IDS = {"0x106b": "apple", "0x1002": "amd", "0x8086": "intel", "0x10de": "nvidia"}
-_VENDOR_WORDS = (("apple", "apple"), ("amd", "amd"), ("ati", "amd"), ("radeon", "amd"), ("intel", "intel"),
-                 ("nvidia", "nvidia"), ("geforce", "nvidia"))
-_DISPLAY_KEYS = ("Graphics/Displays", "Type", "Bus", "Vendor", "Device ID", "Revision ID", "Metal", "Metal Support",
-                 "Metal Family", "Total Number of Cores", "PCIe Lane Width")
-_HARDWARE_KEYS = ("Model Name", "Model Identifier", "Model Number", "Chip", "Processor Name", "Processor Speed",
-                  "Total Number of Cores", "Memory", "System Firmware Version", "Boot ROM Version",
-                  "OS Loader Version", "Serial Number (system)", "Hardware UUID", "Provisioning UDID",
-                  "Activation Lock Status", "Number of Processors", "L2 Cache (per Core)", "L3 Cache",
-                  "Hyper-Threading Technology")
+_VENDOR_WORDS = (
+    ("apple", "apple"),
+    ("amd", "amd"),
+    ("ati", "amd"),
+    ("radeon", "amd"),
+    ("intel", "intel"),
+    ("nvidia", "nvidia"),
+    ("geforce", "nvidia"),
+)
+_DISPLAY_KEYS = (
+    "Graphics/Displays",
+    "Type",
+    "Bus",
+    "Vendor",
+    "Device ID",
+    "Revision ID",
+    "Metal",
+    "Metal Support",
+    "Metal Family",
+    "Total Number of Cores",
+    "PCIe Lane Width",
+)
+_HARDWARE_KEYS = (
+    "Model Name",
+    "Model Identifier",
+    "Model Number",
+    "Chip",
+    "Processor Name",
+    "Processor Speed",
+    "Total Number of Cores",
+    "Memory",
+    "System Firmware Version",
+    "Boot ROM Version",
+    "OS Loader Version",
+    "Serial Number (system)",
+    "Hardware UUID",
+    "Provisioning UDID",
+    "Activation Lock Status",
+    "Number of Processors",
+    "L2 Cache (per Core)",
+    "L3 Cache",
+    "Hyper-Threading Technology",
+)
 
 
 def _key_lines(text):
@@ -58,7 +95,7 @@ def _key_lines(text):
     complete = text.endswith(("\n", "\r"))
     found = []
     for number, line in enumerate(lines):
-        if len(line) > 1000:           # system_profiler's lines are short: a longer one is not its
+        if len(line) > 1000:  # system_profiler's lines are short: a longer one is not its
             continue
         key, sep, value = line.strip().partition(":")
         if not sep or not key or len(key) > 60:
@@ -82,8 +119,7 @@ def parse_displays(text, _lines=None):
     in_displays = False
     for _, key, value in _key_lines(text) if _lines is None else _lines:
         if key == "Chipset Model":
-            current = {"name": value or None, "cores": None, "vram_bytes": None, "vendor": None,
-                       "vendor_id": None}
+            current = {"name": value or None, "cores": None, "vram_bytes": None, "vendor": None, "vendor_id": None}
             gpus.append(current)
             in_displays = False
         elif current is None or in_displays:
@@ -94,7 +130,7 @@ def parse_displays(text, _lines=None):
             current["cores"] = whole_number(value)
         elif key == "Vendor":
             match = _VENDOR_ID.search(value)
-            current["vendor"] = (value[:match.start()].strip() if match else value) or None
+            current["vendor"] = (value[: match.start()].strip() if match else value) or None
             current["vendor_id"] = match.group(1).lower() if match else None
         elif key.startswith("VRAM"):
             current["vram_bytes"] = _size(value)
@@ -147,8 +183,13 @@ def parse_system_profiler(text):
     try:
         return _system_profiler(text)
     except Exception as exc:  # a parser bug must not stop the check
-        return {"format": "unrecognized", "gpus": [], "hardware": parse_hardware(None), "apple_silicon": None,
-                "reason": "could not read the output (%s)" % type(exc).__name__}
+        return {
+            "format": "unrecognized",
+            "gpus": [],
+            "hardware": parse_hardware(None),
+            "apple_silicon": None,
+            "reason": "could not read the output (%s)" % type(exc).__name__,
+        }
 
 
 def _system_profiler(text):
@@ -161,18 +202,30 @@ def _system_profiler(text):
     # Positive signs only: a GPU's "Chipset Model" with its other keys; a Mac model
     # identifier, or a chip or processor with a memory size.
     shows_displays = bool(gpus) and bool(
-        keys.intersection(_DISPLAY_KEYS) or any(key.startswith("VRAM") for key in keys))
+        keys.intersection(_DISPLAY_KEYS) or any(key.startswith("VRAM") for key in keys)
+    )
     memory = hardware["memory_bytes"] is not None
-    shows_hardware = bool(hardware["model_identifier"]) or (
-        memory and ((hardware["chip"] or "").startswith("Apple ") or hardware["processor"] is not None)) or (
-        memory and len(keys.intersection(_HARDWARE_KEYS)) >= 4)
+    shows_hardware = (
+        bool(hardware["model_identifier"])
+        or (memory and ((hardware["chip"] or "").startswith("Apple ") or hardware["processor"] is not None))
+        or (memory and len(keys.intersection(_HARDWARE_KEYS)) >= 4)
+    )
     if not shows_displays and not shows_hardware:
-        return {"format": "unrecognized", "gpus": [], "hardware": hardware, "apple_silicon": None,
-                "reason": "no 'Chipset Model:' (SPDisplaysDataType) or Hardware Overview "
-                          "(SPHardwareDataType) lines"}
+        return {
+            "format": "unrecognized",
+            "gpus": [],
+            "hardware": hardware,
+            "apple_silicon": None,
+            "reason": "no 'Chipset Model:' (SPDisplaysDataType) or Hardware Overview (SPHardwareDataType) lines",
+        }
     fmt = "mixed" if shows_displays and shows_hardware else ("displays" if shows_displays else "hardware")
-    return {"format": fmt, "gpus": gpus if shows_displays else [], "hardware": hardware,
-            "apple_silicon": _apple_silicon(gpus, hardware), "reason": None}
+    return {
+        "format": fmt,
+        "gpus": gpus if shows_displays else [],
+        "hardware": hardware,
+        "apple_silicon": _apple_silicon(gpus, hardware),
+        "reason": None,
+    }
 
 
 def _apple_silicon(gpus, hardware):

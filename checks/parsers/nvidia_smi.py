@@ -16,6 +16,7 @@ the rules (FAILURES below; the rules give each its title and fix).
 Linear time on any input: the input is cut at MAX_CHARS, lines longer than
 MAX_LINE are skipped, and every pattern has bounded repetition.
 """
+
 import re
 
 from ..facts import new_gpu
@@ -25,8 +26,8 @@ MIB = 1048576
 
 # No real output comes near these: a whole eight-GPU table with its process
 # list is about 20 KB, the widest --query-gpu CSV line about 10 KB.
-MAX_CHARS = 2 ** 20
-MAX_LINE = 2 ** 15
+MAX_CHARS = 2**20
+MAX_LINE = 2**15
 
 # Columns asked for by the probe, in this order, when there is no header.
 QUERY_FIELDS = ("name", "memory.total", "driver_version", "compute_cap", "mig.mode.current")
@@ -34,20 +35,43 @@ QUERY_FIELDS = ("name", "memory.total", "driver_version", "compute_cap", "mig.mo
 # Failure ids (as in the rules' driver.nvidia failures) and what each message says.
 FAILURES = (
     ("driver-library-mismatch", re.compile(r"Driver/library version mismatch", re.IGNORECASE)),
-    ("nvml-missing", re.compile(r"couldn't find libnvidia-ml\.so|NVML Shared Library Not Found|"
-                                r"libnvidia-ml\.so(?:\.1)?: cannot open shared object", re.IGNORECASE)),
-    ("driver-not-loaded", re.compile(r"couldn't communicate with the NVIDIA driver|NVML: Driver Not Loaded|"
-                                     r"NVIDIA driver is not loaded", re.IGNORECASE)),
-    ("gpu-lost", re.compile(r"Unable to (?:determine|detect) the device handle for GPU|GPU has fallen off the bus|"
-                            r"GPU is lost", re.IGNORECASE)),
+    (
+        "nvml-missing",
+        re.compile(
+            r"couldn't find libnvidia-ml\.so|NVML Shared Library Not Found|"
+            r"libnvidia-ml\.so(?:\.1)?: cannot open shared object",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "driver-not-loaded",
+        re.compile(
+            r"couldn't communicate with the NVIDIA driver|NVML: Driver Not Loaded|"
+            r"NVIDIA driver is not loaded",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "gpu-lost",
+        re.compile(
+            r"Unable to (?:determine|detect) the device handle for GPU|GPU has fallen off the bus|"
+            r"GPU is lost",
+            re.IGNORECASE,
+        ),
+    ),
     ("nvml-unknown-error", re.compile(r"Failed to initialize NVML: Unknown Error", re.IGNORECASE)),
     ("no-devices", re.compile(r"No devices were found", re.IGNORECASE)),
     # The shell's own words: bash/zsh/sh, PowerShell, and cmd.exe in any language
     # (cmd.exe starts its message with the quoted command name).
-    ("not-installed", re.compile(r"nvidia-smi(?:\.exe)?: (?:command )?not found|command not found: nvidia-smi|"
-                                 r"The term 'nvidia-smi(?:\.exe)?' is not recognized|^'nvidia-smi(?:\.exe)?' \S|"
-                                 r"No such file or directory: '[^']{0,200}nvidia-smi'",
-                                 re.IGNORECASE | re.MULTILINE)),
+    (
+        "not-installed",
+        re.compile(
+            r"nvidia-smi(?:\.exe)?: (?:command )?not found|command not found: nvidia-smi|"
+            r"The term 'nvidia-smi(?:\.exe)?' is not recognized|^'nvidia-smi(?:\.exe)?' \S|"
+            r"No such file or directory: '[^']{0,200}nvidia-smi'",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+    ),
 )
 # A failure message is a few lines: only the first ones are searched (a prompt or a log may surround it).
 FAILURE_LINES = 200
@@ -62,8 +86,10 @@ _LABELLED = re.compile(r"([A-Za-z][A-Za-z .\-]{0,40}?):[ \t]{0,40}([0-9][0-9.]{0
 _DRIVER_VERSION = re.compile(r"^[0-9]{2,4}\.[0-9]{1,4}(?:\.[0-9]{1,4})?$")
 _CUDA_VERSION = re.compile(r"^[0-9]{1,3}\.[0-9]{1,3}$")
 # "211MiB /   8192MiB" (MB on drivers before R340, meaning MiB).
-_MEMORY_CELL = re.compile(r"(?<![0-9])([0-9]{1,9})[ \t]{0,8}(MiB|MB)[ \t]{0,8}/[ \t]{0,8}"
-                          r"([0-9]{1,9})[ \t]{0,8}(MiB|MB)(?![A-Za-z])")
+_MEMORY_CELL = re.compile(
+    r"(?<![0-9])([0-9]{1,9})[ \t]{0,8}(MiB|MB)[ \t]{0,8}/[ \t]{0,8}"
+    r"([0-9]{1,9})[ \t]{0,8}(MiB|MB)(?![A-Za-z])"
+)
 _NO_MEMORY_FIGURE = re.compile(r"Not Supported|N/A[ \t]{0,8}/[ \t]{0,8}N/A")
 _MODES = ("On", "Off", "WDDM", "TCC", "MCDM", "N/A")
 _VERSION = re.compile(r"^[0-9]{1,6}(?:\.[0-9]{1,6}){1,4}$")
@@ -101,8 +127,16 @@ def classify_failure(text, exit_code=None):
 
 
 def _result(fmt, gpus=None, driver=None, cuda=None, message=None, reason=None, failure=None, cuda_note=None):
-    return {"format": fmt, "gpus": gpus or [], "driver_version": driver, "cuda_version": cuda,
-            "cuda_note": cuda_note, "failure": failure, "message": message, "reason": reason}
+    return {
+        "format": fmt,
+        "gpus": gpus or [],
+        "driver_version": driver,
+        "cuda_version": cuda,
+        "cuda_note": cuda_note,
+        "failure": failure,
+        "message": message,
+        "reason": reason,
+    }
 
 
 def _parse(text, query_fields):
@@ -113,12 +147,14 @@ def _parse(text, query_fields):
     cut = len(text) > MAX_CHARS
     every_line = _clean_lines(text[:MAX_CHARS])
     if cut:
-        every_line = every_line[:-1]          # the last line may be cut in the middle
+        every_line = every_line[:-1]  # the last line may be cut in the middle
     lines = [line for line in every_line if len(line) <= MAX_LINE]
     if not any(line.strip() for line in lines):
         if len(lines) < len(every_line):
-            return _result("unrecognized", reason="no line nvidia-smi would print: only lines longer than %d KB"
-                                                  % (MAX_LINE // 1024))
+            return _result(
+                "unrecognized",
+                reason="no line nvidia-smi would print: only lines longer than %d KB" % (MAX_LINE // 1024),
+            )
         return _result("unrecognized", reason="the output is empty")
     table = _parse_table(lines)
     if table is not None:
@@ -132,10 +168,13 @@ def _parse(text, query_fields):
     message = "\n".join(line.strip() for line in lines if line.strip())
     failure = classify_failure(message)
     if failure or (len(message) < 2000 and _DRIVER_ANSWERS.search(message)):
-        return _result("failure", message=message, failure=failure,
-                       reason="nvidia-smi printed an error instead of GPUs")
-    return _result("unrecognized", reason="neither the nvidia-smi table, its CSV output, its -q report "
-                                          "nor one of its error messages")
+        return _result(
+            "failure", message=message, failure=failure, reason="nvidia-smi printed an error instead of GPUs"
+        )
+    return _result(
+        "unrecognized",
+        reason="neither the nvidia-smi table, its CSV output, its -q report nor one of its error messages",
+    )
 
 
 def _clean_lines(text):
@@ -167,8 +206,8 @@ def _parse_table(lines):
     na = False
     banner = False
     gpus = []
-    current = None      # the GPU whose block the next lines belong to
-    block_line = 0      # lines seen in that block
+    current = None  # the GPU whose block the next lines belong to
+    block_line = 0  # lines seen in that block
     no_memory = False
     for line in lines:
         if "|" not in line:
@@ -177,7 +216,7 @@ def _parse_table(lines):
         if found and not banner:
             banner = True
             smi = found.group(1)
-            driver, cuda, na = banner_versions(line[found.end():])
+            driver, cuda, na = banner_versions(line[found.end() :])
             continue
         if "MIG devices:" in line or "Processes:" in line:
             break
@@ -216,8 +255,9 @@ def _parse_table(lines):
     if not gpus:
         result["reason"] = "the table lists no GPU"
     elif driver is None:
-        result["reason"] = ("the table has no driver version in its banner" if banner
-                            else "the table's banner is missing")
+        result["reason"] = (
+            "the table has no driver version in its banner" if banner else "the table's banner is missing"
+        )
     elif no_memory and any(gpu["vram_bytes"] is None for gpu in gpus):
         result["reason"] = "nvidia-smi shows no memory figure for this board (N/A or Not Supported)"
     return result
@@ -244,7 +284,7 @@ def _gpu_name(cell):
         return " ".join(words[1:-1])
     for mode in _MODES:
         if last.endswith("..." + mode):
-            return " ".join(words[1:-1] + [last[:-len(mode)]])
+            return " ".join(words[1:-1] + [last[: -len(mode)]])
     return None
 
 
@@ -259,7 +299,7 @@ def _parse_query(lines):
     na = False
     for line in lines:
         if line[:1].isspace() or ":" not in line:
-            continue            # the versions are the report's unindented lines
+            continue  # the versions are the report's unindented lines
         label, _, value = line.partition(":")
         lowered = label.strip().lower()
         words = value.split()
@@ -272,8 +312,11 @@ def _parse_query(lines):
         elif "version" in lowered and ("driver" in lowered or "kmd" in lowered) and _DRIVER_VERSION.match(version):
             if driver is None or "kmd" in lowered:
                 driver = version
-    gpus = [new_gpu("nvidia", line.partition(":")[2].strip(), "nvidia-smi") for line in lines
-            if line.strip().startswith("Product Name") and ":" in line and line.partition(":")[2].strip()]
+    gpus = [
+        new_gpu("nvidia", line.partition(":")[2].strip(), "nvidia-smi")
+        for line in lines
+        if line.strip().startswith("Product Name") and ":" in line and line.partition(":")[2].strip()
+    ]
     _sections(lines, gpus)
     for gpu in gpus:
         gpu["driver_version"] = driver
@@ -328,8 +371,11 @@ def _parse_csv(lines, query_fields=None):
     header = [_field_name(cell) for cell in lines[0].split(",")]
     memory_in_mib = True
     if "name" in header and "memory.total" in header:
-        rows = [_split_with_header(line, header) for line in lines[1:]
-                if [_field_name(cell) for cell in line.split(",")] != header]   # a header printed twice
+        rows = [
+            _split_with_header(line, header)
+            for line in lines[1:]
+            if [_field_name(cell) for cell in line.split(",")] != header
+        ]  # a header printed twice
         unit = _unit(lines[0].split(",")[header.index("memory.total")])
         memory_in_mib = unit is None or unit == "MiB"
     elif query_fields:
@@ -342,7 +388,7 @@ def _parse_csv(lines, query_fields=None):
             return None
     gpus = [_csv_gpu(row) for row in rows if row]
     gpus = [gpu for gpu in gpus if gpu is not None]
-    if not memory_in_mib:   # nvidia-smi prints MiB; a number in another unit is not read as MiB
+    if not memory_in_mib:  # nvidia-smi prints MiB; a number in another unit is not read as MiB
         for gpu in gpus:
             gpu["vram_bytes"] = None
     drivers = [gpu["driver_version"] for gpu in gpus if gpu["driver_version"]]
@@ -358,7 +404,7 @@ def _field_name(cell):
     """'memory.total [MiB]' -> 'memory.total'."""
     cell = cell.strip()
     if cell.endswith("]") and "[" in cell:
-        cell = cell[:cell.rindex("[")].strip()
+        cell = cell[: cell.rindex("[")].strip()
     return cell
 
 
@@ -366,7 +412,7 @@ def _unit(cell):
     """'memory.total [MiB]' -> 'MiB', or None without a unit."""
     cell = cell.strip()
     if cell.endswith("]") and "[" in cell:
-        return cell[cell.rindex("[") + 1:-1].strip()
+        return cell[cell.rindex("[") + 1 : -1].strip()
     return None
 
 
@@ -376,8 +422,8 @@ def _split_with_header(line, header):
     if extra < 0:
         return None
     name_at = header.index("name")
-    if extra:   # commas inside the name
-        values[name_at:name_at + extra + 1] = [",".join(values[name_at:name_at + extra + 1])]
+    if extra:  # commas inside the name
+        values[name_at : name_at + extra + 1] = [",".join(values[name_at : name_at + extra + 1])]
     return dict((key, value.strip()) for key, value in zip(header, values))
 
 

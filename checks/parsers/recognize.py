@@ -8,6 +8,7 @@ recognises is refused with one sentence naming what was expected.
 To accept another tool's output, add its entry here and a branch where the
 kind is used (the command line's option, the page's paste box).
 """
+
 from . import macos, nvidia_smi, rocm_smi
 
 # Nothing any accepted tool prints comes near this; a longer input is cut before any parser sees it.
@@ -34,12 +35,22 @@ def _nvidia_smi_failure(text):
 # An entry without words is described by the first entry of its kind.
 KINDS = [
     ("json", "the JSON that check.py --json prints", _looks_like_check_json),
-    ("nvidia-smi", "the output of nvidia-smi (its table, its --query-gpu CSV, nvidia-smi -q, or its error message)",
-     _nvidia_smi_output),
-    ("rocm-smi", "the output of rocm-smi (its table, --showproductname, --showmeminfo vram or "
-                 "--showdriverversion, plain, --csv or --json)", rocm_smi.looks_like_rocm_smi),
-    ("system-profiler", "the output of system_profiler SPHardwareDataType SPDisplaysDataType",
-     macos.looks_like_system_profiler),
+    (
+        "nvidia-smi",
+        "the output of nvidia-smi (its table, its --query-gpu CSV, nvidia-smi -q, or its error message)",
+        _nvidia_smi_output,
+    ),
+    (
+        "rocm-smi",
+        "the output of rocm-smi (its table, --showproductname, --showmeminfo vram or "
+        "--showdriverversion, plain, --csv or --json)",
+        rocm_smi.looks_like_rocm_smi,
+    ),
+    (
+        "system-profiler",
+        "the output of system_profiler SPHardwareDataType SPDisplaysDataType",
+        macos.looks_like_system_profiler,
+    ),
     ("nvidia-smi", None, _nvidia_smi_failure),
 ]
 

@@ -17,6 +17,7 @@ that disagree about a card's value give no value, never one of the two.
 `parse_rocm_smi(text)` never raises; `looks_like_rocm_smi(text)` says whether a
 text is a rocm-smi output at all (by its banner, its keys, its CSV or JSON shape).
 """
+
 import json
 import re
 
@@ -47,11 +48,29 @@ _NAME_KEYS = ("card model", "card series", "device name", "market name")
 _VRAM_KEY = "vram total memory (b)"
 _DRIVER_KEY = "driver version"
 _ID_KEYS = ("device id", "gpu id", "card series", "card model")
-KNOWN_KEYS = frozenset(_NAME_KEYS + _ID_KEYS + (
-    _VRAM_KEY, _DRIVER_KEY, "vram total used memory (b)", "card vendor", "card sku", "subsystem id",
-    "device rev", "node id", "guid", "gfx version", "gpu use (%)", "unique id", "vbios version",
-    "gpu memory allocated (vram%)", "pci bus", "serial number", "performance level",
-))
+KNOWN_KEYS = frozenset(
+    _NAME_KEYS
+    + _ID_KEYS
+    + (
+        _VRAM_KEY,
+        _DRIVER_KEY,
+        "vram total used memory (b)",
+        "card vendor",
+        "card sku",
+        "subsystem id",
+        "device rev",
+        "node id",
+        "guid",
+        "gfx version",
+        "gpu use (%)",
+        "unique id",
+        "vbios version",
+        "gpu memory allocated (vram%)",
+        "pci bus",
+        "serial number",
+        "performance level",
+    )
+)
 
 
 def looks_like_rocm_smi(text):
@@ -92,11 +111,15 @@ def _parse(text):
         return _result("failure", {}, None, _failure_message(text, failure), None)
     if not reader.kinds:
         if banner:
-            return _result("unrecognized", {}, None, None,
-                           "a rocm-smi banner, but none of the outputs this checker reads (the concise table, "
-                           "--showproductname, --showmeminfo vram, --showdriverversion)")
-        return _result("unrecognized", {}, None, None,
-                       reader.json_error or "no rocm-smi table, key lines, CSV or JSON")
+            return _result(
+                "unrecognized",
+                {},
+                None,
+                None,
+                "a rocm-smi banner, but none of the outputs this checker reads (the concise table, "
+                "--showproductname, --showmeminfo vram, --showdriverversion)",
+            )
+        return _result("unrecognized", {}, None, None, reader.json_error or "no rocm-smi table, key lines, CSV or JSON")
     kinds = sorted(reader.kinds)
     fmt = kinds[0] if len(kinds) == 1 else "mixed"
     return _result(fmt, reader.cards, reader.driver(), None, None)
@@ -133,7 +156,7 @@ class _Reader(object):
     def __init__(self):
         self.cards = {}
         self.kinds = set()
-        self.names = {}       # index -> {key: value}
+        self.names = {}  # index -> {key: value}
         self.drivers = set()
         self.json_error = None
 
@@ -156,8 +179,9 @@ class _Reader(object):
             return False
         card = self.card(index)
         if key == _VRAM_KEY:
-            number = plausible_bytes(value if isinstance(value, int) and not isinstance(value, bool)
-                                     else whole_number(value))
+            number = plausible_bytes(
+                value if isinstance(value, int) and not isinstance(value, bool) else whole_number(value)
+            )
             self._set(card, "vram_bytes", number if number else None)
         elif key in _NAME_KEYS or key in _ID_KEYS:
             if isinstance(value, str):
@@ -185,7 +209,7 @@ class _Reader(object):
     def _name_part(self, index, key, value):
         parts = self.names[index]
         if key in parts and parts[key] != value:
-            parts[key] = None          # two outputs disagree: this key names nothing
+            parts[key] = None  # two outputs disagree: this key names nothing
         elif key not in parts:
             parts[key] = value
         self._choose_name(index)
@@ -224,9 +248,10 @@ class _Reader(object):
                 continue
             try:
                 data, end = decoder.raw_decode(text, start)
-            except (ValueError, RecursionError) as exc:     # RecursionError: nested too deeply
+            except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
                 self.json_error = self.json_error or "not valid JSON: %s" % (
-                    exc if isinstance(exc, ValueError) else "nested too deeply")
+                    exc if isinstance(exc, ValueError) else "nested too deeply"
+                )
                 continue
             if isinstance(data, dict):
                 self._json_document(data)
@@ -239,8 +264,11 @@ class _Reader(object):
             match = _JSON_CARD.match(str(key))
             if match:
                 index = int(match.group(1))
-                known = [self.put(index, name, value) for name, value in values.items()
-                         if isinstance(value, (str, int)) and not isinstance(value, bool)]
+                known = [
+                    self.put(index, name, value)
+                    for name, value in values.items()
+                    if isinstance(value, (str, int)) and not isinstance(value, bool)
+                ]
                 found = found or any(known)
             elif str(key) == "system":
                 for name, value in values.items():
@@ -279,7 +307,7 @@ class _Reader(object):
             index = int(match.group(1))
             self.card(index)
             if len(cells) != len(header):
-                continue               # a value held a comma, or the row is cut: the columns cannot be matched
+                continue  # a value held a comma, or the row is cut: the columns cannot be matched
             pairs = list(zip(header[1:], cells[1:]))
             for key, value in pairs[:-1] if last_cell_cut else pairs:
                 self.put(index, key, value)
@@ -339,8 +367,12 @@ def _is_rule(line):
 def _concise_header(line):
     """The concise table's column header: GPU (or Device) first, a Temp column and a clock or power one."""
     words = [word.lower() for word in line.split()]
-    return bool(words) and words[0] in ("gpu", "device") and "temp" in words and bool(
-        set(words).intersection(("sclk", "avgpwr", "power")))
+    return (
+        bool(words)
+        and words[0] in ("gpu", "device")
+        and "temp" in words
+        and bool(set(words).intersection(("sclk", "avgpwr", "power")))
+    )
 
 
 def _kind_of(key):
@@ -371,8 +403,9 @@ def parse_vram_json(text):
 def parse_product_json(text):
     """`rocm-smi --showproductname --json` -> {"cards": {"card0": name | None}, "reason"}."""
     result = parse_rocm_smi(text)
-    cards = dict(("card%d" % card["card"], card["name"]) for card in result["cards"]) \
-        if result["format"] == "json" else {}
+    cards = (
+        dict(("card%d" % card["card"], card["name"]) for card in result["cards"]) if result["format"] == "json" else {}
+    )
     reason = None
     if not cards:
         reason = result["reason"] or "no card entries"

@@ -10,6 +10,7 @@ after another and take those calls' results. A machine with nvidia-smi,
 rocm-smi and other Pythons waits about as long as its slowest tool takes, not
 the sum of them all.
 """
+
 from ..facts import clean_facts, new_facts
 from .amd import probe_amd, start_amd
 from .apple import probe_apple, start_apple
@@ -25,12 +26,21 @@ from .temp import probe_temp
 from .windows import probe_windows
 
 # In this order: apple reads the os section, gpu_hardware reads the GPUs found.
-SECTIONS = ("os", "python", "ram", "nvidia", "amd", "apple", "gpu_hardware", "disk", "temp", "libs",
-            "windows", "macos")
+SECTIONS = ("os", "python", "ram", "nvidia", "amd", "apple", "gpu_hardware", "disk", "temp", "libs", "windows", "macos")
 
 
-def gather_facts(install_dir=None, nvidia_smi_text=None, root="/", env=None, only_sections=None,
-                 rules=None, sonames=None, platform_info=None, registry=None, side_by_side=True):
+def gather_facts(
+    install_dir=None,
+    nvidia_smi_text=None,
+    root="/",
+    env=None,
+    only_sections=None,
+    rules=None,
+    sonames=None,
+    platform_info=None,
+    registry=None,
+    side_by_side=True,
+):
     """Probe the machine (or the fake one under `root`) and return facts.
 
     install_dir: where Invoke would go; by default the rules' app root_env_var
@@ -71,7 +81,7 @@ def gather_facts(install_dir=None, nvidia_smi_text=None, root="/", env=None, onl
         if side_by_side and name in starts:
             try:
                 starts[name]()
-            except Exception:   # nothing started: the probe makes its calls itself, and records what fails
+            except Exception:  # nothing started: the probe makes its calls itself, and records what fails
                 pass
     for name in names:
         try:

@@ -1,4 +1,5 @@
 """AMD GPUs on Linux: rocm-smi where installed, else the amdgpu driver's sysfs files."""
+
 import re
 
 from ..facts import new_gpu
@@ -120,20 +121,21 @@ def facts_from_rocm_smi(text):
     facts = new_facts("rocm-smi")
     parsed = parse_rocm_smi(text)
     section = facts["rocm_smi"]
-    facts["os"]["system"] = "Linux"          # rocm-smi, like ROCm, runs on Linux only
+    facts["os"]["system"] = "Linux"  # rocm-smi, like ROCm, runs on Linux only
     unknown = facts["unknown"]
     unknown["nvidia_smi.status"] = "A rocm-smi output does not show NVIDIA GPUs or their driver: run nvidia-smi."
     unknown["gpu_hardware.nvidia"] = unknown["nvidia_smi.status"]
     if parsed["format"] == "failure":
         section["status"] = "failed"
         section["message"] = short_message(parsed["message"])
-        facts["gpu_hardware"]["amd"] = True      # rocm-smi was run for an AMD GPU whose driver does not answer
+        facts["gpu_hardware"]["amd"] = True  # rocm-smi was run for an AMD GPU whose driver does not answer
         return clean_facts(facts)
     section["status"] = "ok"
     section["driver_version"] = parsed["driver_version"]
     if parsed["driver_version"] is None:
-        unknown["rocm_smi.driver_version"] = ("This rocm-smi output does not show the driver version: "
-                                             "run rocm-smi --showdriverversion.")
+        unknown["rocm_smi.driver_version"] = (
+            "This rocm-smi output does not show the driver version: run rocm-smi --showdriverversion."
+        )
     unknown["rocm_smi.rocm_version"] = "rocm-smi does not show the ROCm version: run %s." % ROCM_VERSION_COMMAND
     for card in parsed["cards"]:
         if card["name"]:
@@ -144,16 +146,16 @@ def facts_from_rocm_smi(text):
             name = "AMD GPU %d" % card["card"]
         gpu = new_gpu("amd", name, "rocm-smi")
         gpu["name_truncated"] = bool(card["name_truncated"])
-        gpu["name_exact"] = bool(card["name"]) and not card["name_truncated"]   # not a stand-in name
+        gpu["name_exact"] = bool(card["name"]) and not card["name_truncated"]  # not a stand-in name
         gpu["vram_bytes"] = card["vram_bytes"]
         gpu["driver_version"] = parsed["driver_version"]
         facts["gpus"].append(gpu)
         if card["vram_bytes"] is None:
             unknown["gpus[%d].vram_bytes" % (len(facts["gpus"]) - 1)] = (
-                "This rocm-smi output does not show %s's memory: run rocm-smi --showmeminfo vram." % name)
+                "This rocm-smi output does not show %s's memory: run rocm-smi --showmeminfo vram." % name
+            )
     if facts["gpus"]:
         facts["gpu_hardware"]["amd"] = True
     else:
-        unknown["gpus"] = ("This rocm-smi output lists no GPU: run rocm-smi --showproductname "
-                           "--showmeminfo vram.")
-    return clean_facts(facts)       # names come from pasted text: no control or bidi characters pass
+        unknown["gpus"] = "This rocm-smi output lists no GPU: run rocm-smi --showproductname --showmeminfo vram."
+    return clean_facts(facts)  # names come from pasted text: no control or bidi characters pass

@@ -1,4 +1,5 @@
 """Apple Silicon's GPU: named from the chip; its memory is shared with the system."""
+
 from ..facts import new_gpu
 from .platform_info import ARM64, TIMEOUT
 
@@ -14,7 +15,8 @@ def start_apple(context):
 def probe_apple(facts, context):
     if context.system != "Darwin":
         return
-    from ..parsers.macos import parse_sysctl_flag   # here: other systems never compile it
+    from ..parsers.macos import parse_sysctl_flag  # here: other systems never compile it
+
     apple_silicon = facts["os"]["apple_silicon"]
     if apple_silicon is None:
         apple_silicon = parse_sysctl_flag(context.run(ARM64, timeout=TIMEOUT)["stdout"])
@@ -51,13 +53,14 @@ def facts_from_system_profiler(text):
     if hardware["memory_bytes"] is not None:
         facts["ram"]["source"] = "system_profiler SPHardwareDataType"
     else:
-        unknown["ram.total_bytes"] = ("This system_profiler output does not show the memory: "
-                                      "run system_profiler SPHardwareDataType.")
+        unknown["ram.total_bytes"] = (
+            "This system_profiler output does not show the memory: run system_profiler SPHardwareDataType."
+        )
     if parsed["format"] in ("displays", "mixed"):
         for found in parsed["gpus"]:
             vendor = gpu_vendor(found)
             gpu = new_gpu(vendor, found["name"], "system_profiler")
-            if vendor != "apple":            # Apple Silicon has no VRAM of its own: a Mac is judged by its memory
+            if vendor != "apple":  # Apple Silicon has no VRAM of its own: a Mac is judged by its memory
                 gpu["vram_bytes"] = found["vram_bytes"]
             facts["gpus"].append(gpu)
         vendors = set(gpu["vendor"] for gpu in facts["gpus"])
@@ -70,4 +73,4 @@ def facts_from_system_profiler(text):
         why = "This system_profiler output does not list the GPUs: run system_profiler SPDisplaysDataType."
         unknown["gpus"] = unknown["gpu_hardware.nvidia"] = unknown["gpu_hardware.amd"] = why
         unknown["nvidia_smi.status"] = why
-    return clean_facts(facts)       # names come from pasted text: no control or bidi characters pass
+    return clean_facts(facts)  # names come from pasted text: no control or bidi characters pass

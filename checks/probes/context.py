@@ -11,6 +11,7 @@ probe's later `run` with the same arguments takes that call's result. The
 probes themselves still run one after another, in the same order, on the same
 results, so the facts are the ones a run of one call after another gives.
 """
+
 import ntpath
 import os
 import platform
@@ -37,9 +38,13 @@ class Platform(object):
 
     @classmethod
     def this_machine(cls):
-        return cls(system=platform.system() or None, release=platform.release() or None,
-                   version=platform.version() or None, machine=platform.machine() or None,
-                   mac_version=platform.mac_ver()[0] or None)
+        return cls(
+            system=platform.system() or None,
+            release=platform.release() or None,
+            version=platform.version() or None,
+            machine=platform.machine() or None,
+            mac_version=platform.mac_ver()[0] or None,
+        )
 
 
 class ProbeContext(object):
@@ -54,14 +59,15 @@ class ProbeContext(object):
         self.rules = rules
         self.platform = platform_info or Platform.this_machine()
         self.system = self.platform.system
-        self._started = {}     # tuple(args): _StartedCall, for calls begun by start()
+        self._started = {}  # tuple(args): _StartedCall, for calls begun by start()
 
     @property
     def is_real_root(self):
         # normpath: Python 3.8's abspath("/") on Windows is "C:/", abspath("\\") "C:\\".
         return self.root in ("/", os.sep) or (
             os.path.normcase(os.path.normpath(os.path.abspath(self.root)))
-            == os.path.normcase(os.path.normpath(os.path.abspath(os.sep))))
+            == os.path.normcase(os.path.normpath(os.path.abspath(os.sep)))
+        )
 
     def path(self, path):
         """`path` of the probed machine as a path on this one.
@@ -119,7 +125,7 @@ class ProbeContext(object):
         """
         key = _key(args)
         if key not in self._started:
-            run = self._runner()    # imported here, in this thread, not in the call's own
+            run = self._runner()  # imported here, in this thread, not in the call's own
             self._started[key] = _StartedCall(lambda: run(args, timeout, max_bytes), args, timeout)
 
     def finish(self):
@@ -132,6 +138,7 @@ class ProbeContext(object):
 
     def _runner(self):
         from ..run import run_tool  # here: a machine where no tool runs never compiles it
+
         extra = None if self.real_env else {"PATH": self.env.get("PATH", "")}
         return lambda args, timeout, max_bytes: run_tool(args, timeout=timeout, max_bytes=max_bytes, env_extra=extra)
 
@@ -165,6 +172,7 @@ class ProbeContext(object):
 
 def _winreg_reader(key, name):
     import winreg  # Windows only; stdlib
+
     hive_name, _, subkey = key.partition("\\")
     hive = getattr(winreg, hive_name, None)
     if hive is None:
@@ -195,7 +203,7 @@ class _StartedCall(object):
     def _work(self, call):
         try:
             self._outcome.append(call())
-        except Exception:   # run_tool never raises; were it to, the probe runs the call and records why
+        except Exception:  # run_tool never raises; were it to, the probe runs the call and records why
             pass
 
     def result(self):
@@ -203,9 +211,14 @@ class _StartedCall(object):
         self._thread.join(self._timeout + WAIT_GRACE)
         if self._outcome:
             return self._outcome[0]
-        if self._thread.is_alive():     # run_tool stops its tool at the timeout: this is a last resort
-            return {"status": "timeout", "exit_code": None, "stdout": "", "stderr": "",
-                    "message": "%s did not finish within %s s" % (self._name, self._timeout)}
+        if self._thread.is_alive():  # run_tool stops its tool at the timeout: this is a last resort
+            return {
+                "status": "timeout",
+                "exit_code": None,
+                "stdout": "",
+                "stderr": "",
+                "message": "%s did not finish within %s s" % (self._name, self._timeout),
+            }
         return None
 
 
@@ -248,8 +261,9 @@ def _absolute(entry, windows):
         return False
     if windows:
         # C:\... or \\server\share; "\\x" alone is relative to the current drive.
-        return (len(entry) >= 3 and entry[0].isalpha() and entry[1] == ":" and entry[2] in "\\/") or \
-            entry.startswith("\\\\")
+        return (len(entry) >= 3 and entry[0].isalpha() and entry[1] == ":" and entry[2] in "\\/") or entry.startswith(
+            "\\\\"
+        )
     return entry.startswith("/")
 
 

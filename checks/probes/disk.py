@@ -1,4 +1,5 @@
 """The disk section: free space where Invoke would be installed, and whether it spins."""
+
 import ntpath
 import os
 

@@ -3,6 +3,7 @@
 Other interpreters are only looked for, and asked their version (a process
 each), when the running one is not a supported version or no rules say which are.
 """
+
 import os
 import platform
 import struct
@@ -56,7 +57,9 @@ def probe_python(facts, context):
             section["others"].append({"version": version, "path": executable})
     if asker.silent and "python.others" not in facts["unknown"]:
         facts["unknown"]["python.others"] = "%d of the Pythons on PATH did not answer within %d s" % (
-            asker.silent, ASK_TIMEOUT)
+            asker.silent,
+            ASK_TIMEOUT,
+        )
 
 
 def _looks_for_others(context):
@@ -99,8 +102,9 @@ def _install_facts(section, facts, context):
     if context.system == "Darwin":
         framework = context.rule_values("python.certificates").get("framework")
         cafile = _default_cafile()
-        section.update(certificate_facts(section["executable"], framework, cafile,
-                                         os.path.exists(cafile) if cafile else None))
+        section.update(
+            certificate_facts(section["executable"], framework, cafile, os.path.exists(cafile) if cafile else None)
+        )
 
 
 def in_folder(path, folder):
@@ -132,6 +136,7 @@ def certificate_facts(executable, framework, cafile, cafile_present):
 def _default_cafile():
     try:
         import ssl
+
         paths = ssl.get_default_verify_paths()
     except Exception:  # no ssl module: nothing to tell
         return None
@@ -143,7 +148,7 @@ def find_py_launcher(context):
     candidates = []
     windows = context.windows_folder("WINDIR") or context.windows_folder("SYSTEMROOT")
     if windows:
-        candidates.append(windows + "\\py.exe")                       # installed for all users
+        candidates.append(windows + "\\py.exe")  # installed for all users
     local = context.windows_folder("LOCALAPPDATA")
     if local:
         candidates.append(local + "\\Programs\\Python\\Launcher\\py.exe")  # for this user only
@@ -165,7 +170,8 @@ class _Asker(object):
         left = self.deadline - time.time()
         if left < 0.5:
             self.facts["unknown"]["python.others"] = (
-                "stopped looking after %d s: Pythons on PATH did not answer in time" % ASK_BUDGET)
+                "stopped looking after %d s: Pythons on PATH did not answer in time" % ASK_BUDGET
+            )
             return None, None
         result = self.context.run(command + ASK_VERSION, timeout=min(ASK_TIMEOUT, left), max_bytes=ASK_MAX_BYTES)
         if result["status"] == "unavailable":

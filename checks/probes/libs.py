@@ -24,6 +24,7 @@ A library is False only when every place was read and it is in none; when a
 place could not be read (the checker out of open files, an unreadable cache,
 a cache format this code does not know), it is None, with the reason.
 """
+
 import errno
 import os
 import struct
@@ -77,8 +78,9 @@ class LibraryFinder(object):
     def _candidates(self, soname):
         if "/" in soname:
             return [soname]
-        folders = [folder for folder in self.context.env.get("LD_LIBRARY_PATH", "").split(":")
-                   if folder.startswith("/")]
+        folders = [
+            folder for folder in self.context.env.get("LD_LIBRARY_PATH", "").split(":") if folder.startswith("/")
+        ]
         paths = [os.path.join(folder, soname) for folder in folders]
         paths.extend(self.cache.get(soname, ()))
         paths.extend(os.path.join(folder, soname) for folder in self._default_folders())
@@ -141,7 +143,7 @@ def parse_ld_so_cache(data):
         start = 16 + count * 12
         if start > len(data):
             return None
-        position = data.find(NEW_MAGIC, start)    # the new table follows, aligned
+        position = data.find(NEW_MAGIC, start)  # the new table follows, aligned
         if position < 0:
             return _old_entries(data, count, start)
         start = position

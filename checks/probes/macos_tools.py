@@ -1,4 +1,5 @@
 """The macos section: are the Xcode Command Line Tools installed (xcode-select -p)?"""
+
 from .context import mark_unknown
 
 XCODE_SELECT_TIMEOUT = 10
@@ -26,8 +27,17 @@ def probe_macos(facts, context):
         # xcode-select -p exits non-zero (2) when no developer folder is set up.
         section["xcode_cli"] = False
     else:
-        mark_unknown(facts, "macos.xcode_cli", "%s: %s" % (" ".join(command), {
-            "missing": "not found", "timeout": "did not answer in %d s" % XCODE_SELECT_TIMEOUT}.get(status, status)))
+        mark_unknown(
+            facts,
+            "macos.xcode_cli",
+            "%s: %s"
+            % (
+                " ".join(command),
+                {"missing": "not found", "timeout": "did not answer in %d s" % XCODE_SELECT_TIMEOUT}.get(
+                    status, status
+                ),
+            ),
+        )
 
 
 def _command(context):

@@ -1,4 +1,5 @@
 """The ram section: total memory, and a container's cgroup limit where lower."""
+
 from ..parsers.linux import parse_cgroup_limit, parse_meminfo_total
 from .context import mark_unknown
 
@@ -18,7 +19,8 @@ def probe_memory(facts, context):
         if limit is not None and (total is None or limit < total):
             total, source = limit, "cgroup memory limit"
     elif context.system == "Darwin" and total is None:
-        from ..parsers.macos import parse_sysctl_int   # here: other systems never compile it
+        from ..parsers.macos import parse_sysctl_int  # here: other systems never compile it
+
         total = parse_sysctl_int(context.run(["sysctl", "-n", "hw.memsize"], timeout=5)["stdout"])
         source = "sysctl hw.memsize" if total else None
     elif context.system == "Windows" and total is None:
@@ -33,8 +35,9 @@ def probe_memory(facts, context):
 def _psutil_total():
     try:
         import psutil
+
         return int(psutil.virtual_memory().total), "psutil"
-    except Exception:   # absent, or broken on this platform
+    except Exception:  # absent, or broken on this platform
         return None, None
 
 
@@ -57,11 +60,17 @@ def _windows_total():
     import ctypes
 
     class MemoryStatusEx(ctypes.Structure):
-        _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong),
-                    ("ullTotalPhys", ctypes.c_ulonglong), ("ullAvailPhys", ctypes.c_ulonglong),
-                    ("ullTotalPageFile", ctypes.c_ulonglong), ("ullAvailPageFile", ctypes.c_ulonglong),
-                    ("ullTotalVirtual", ctypes.c_ulonglong), ("ullAvailVirtual", ctypes.c_ulonglong),
-                    ("ullAvailExtendedVirtual", ctypes.c_ulonglong)]
+        _fields_ = [
+            ("dwLength", ctypes.c_ulong),
+            ("dwMemoryLoad", ctypes.c_ulong),
+            ("ullTotalPhys", ctypes.c_ulonglong),
+            ("ullAvailPhys", ctypes.c_ulonglong),
+            ("ullTotalPageFile", ctypes.c_ulonglong),
+            ("ullAvailPageFile", ctypes.c_ulonglong),
+            ("ullTotalVirtual", ctypes.c_ulonglong),
+            ("ullAvailVirtual", ctypes.c_ulonglong),
+            ("ullAvailExtendedVirtual", ctypes.c_ulonglong),
+        ]
 
     status = MemoryStatusEx()
     status.dwLength = ctypes.sizeof(MemoryStatusEx)

@@ -1,4 +1,5 @@
 """The nvidia_smi section, NVIDIA entries of gpus, and gpu_hardware from the PCI bus."""
+
 import re
 
 from .context import mark_unknown, short_message
@@ -15,6 +16,7 @@ def _parsers():
     # Imported on first use: the built check.py compiles its modules on every
     # run, so a machine without this tool never pays for its parser.
     from ..parsers import nvidia_smi
+
     return nvidia_smi
 
 
@@ -51,12 +53,13 @@ def probe_nvidia(facts, context, nvidia_smi_text=None):
         if query["status"] == "unavailable":
             section["exit_code"] = None
             mark_unknown(facts, "nvidia_smi.status", _cannot_tell(query))
-            mark_unknown(facts, "gpus", _cannot_tell(query))     # it would have listed the GPUs
+            mark_unknown(facts, "gpus", _cannot_tell(query))  # it would have listed the GPUs
         elif query["status"] == "missing":
             section["failure"] = "not-installed"
         elif query["status"] != "timeout":
-            section["failure"] = _parsers().classify_failure(query["stdout"] + "\n" + query["stderr"],
-                                                             query["exit_code"])
+            section["failure"] = _parsers().classify_failure(
+                query["stdout"] + "\n" + query["stderr"], query["exit_code"]
+            )
         return
     parsed = _parsers().parse_nvidia_smi(query["stdout"], query_fields=fields)
     if not parsed["gpus"]:
@@ -102,8 +105,10 @@ def _cuda_version(context, path, table_run):
     if table_run["status"] == "unavailable" or query["status"] == "unavailable":
         return None, _cannot_tell(table_run if table_run["status"] == "unavailable" else query)
     if table["cuda_note"] == "na":
-        return None, ("nvidia-smi shows \"CUDA Version: N/A\": this driver reports no CUDA version "
-                      "(seen on VM hosts and on systems without the CUDA driver library)")
+        return None, (
+            "nvidia-smi shows \"CUDA Version: N/A\": this driver reports no CUDA version "
+            "(seen on VM hosts and on systems without the CUDA driver library)"
+        )
     return None, "neither nvidia-smi's table nor nvidia-smi -q shows a CUDA version"
 
 
@@ -150,7 +155,7 @@ def _query_args(path, fields):
 
 def _tool_message(result):
     text = "\n".join(part.strip() for part in (result["stdout"], result["stderr"]) if part.strip())
-    if result["status"] == "error" and result["message"]:   # stopped: say why before what it printed
+    if result["status"] == "error" and result["message"]:  # stopped: say why before what it printed
         text = result["message"] + ("\n" + text if text else "")
     return short_message(text or result["message"])
 
@@ -158,13 +163,13 @@ def _tool_message(result):
 # Why a saved output shows no CUDA version, by the parser's cuda_note.
 _NO_CUDA_IN_OUTPUT = {
     "csv": "the CUDA version is not in this output (a --query-gpu CSV has no CUDA field): "
-           "nvidia-smi shows it in its table's banner",
+    "nvidia-smi shows it in its table's banner",
     "na": "nvidia-smi shows \"CUDA Version: N/A\": this driver reports no CUDA version "
-          "(seen on VM hosts and on systems without the CUDA driver library)",
+    "(seen on VM hosts and on systems without the CUDA driver library)",
     "no-field": "this nvidia-smi output has no CUDA version (drivers before R410 print none): "
-                "nvidia-smi -q may show it",
+    "nvidia-smi -q may show it",
     "no-banner": "the table's banner, which holds the driver and CUDA versions, is not in this output: "
-                 "save the whole nvidia-smi output",
+    "save the whole nvidia-smi output",
 }
 
 
@@ -175,11 +180,13 @@ def _from_text(facts, parsed):
         facts["gpus"].extend(parsed["gpus"])
         facts["gpu_hardware"]["nvidia"] = True
         if parsed["cuda_version"] is None:
-            mark_unknown(facts, "nvidia_smi.cuda_version",
-                         _NO_CUDA_IN_OUTPUT.get(parsed["cuda_note"], "this output shows no CUDA version"))
+            mark_unknown(
+                facts,
+                "nvidia_smi.cuda_version",
+                _NO_CUDA_IN_OUTPUT.get(parsed["cuda_note"], "this output shows no CUDA version"),
+            )
         if parsed["driver_version"] is None:
-            mark_unknown(facts, "nvidia_smi.driver_version",
-                         parsed["reason"] or "this output shows no driver version")
+            mark_unknown(facts, "nvidia_smi.driver_version", parsed["reason"] or "this output shows no driver version")
         return
     section["failure"] = parsed["failure"]
     section["message"] = parsed["message"] or parsed["reason"]
@@ -217,7 +224,10 @@ def probe_pci(facts, context):
             hardware[vendor] = True
         elif unreadable:
             # A device not read (the checker out of open files, say) may be that GPU: not "absent".
-            mark_unknown(facts, "gpu_hardware." + vendor,
-                         "%d PCI device file(s) under /sys/bus/pci/devices could not be read" % unreadable)
+            mark_unknown(
+                facts,
+                "gpu_hardware." + vendor,
+                "%d PCI device file(s) under /sys/bus/pci/devices could not be read" % unreadable,
+            )
         else:
             hardware[vendor] = False

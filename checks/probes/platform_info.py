@@ -1,4 +1,5 @@
 """The os section: which OS, which release, WSL, Apple Silicon and Rosetta."""
+
 from ..parsers.linux import parse_os_release
 from .context import mark_unknown
 
@@ -47,7 +48,8 @@ def _linux(section, facts, context):
 
 
 def _macos(section, facts, context):
-    from ..parsers.macos import parse_sysctl_flag, parse_sw_vers   # here: other systems never compile it
+    from ..parsers.macos import parse_sw_vers, parse_sysctl_flag  # here: other systems never compile it
+
     section["wsl"] = False
     section["version"] = context.platform.mac_version
     if not section["version"]:

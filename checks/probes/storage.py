@@ -1,4 +1,5 @@
 """Shared by the disk and temp probes: free space, the mount holding a path, its disk."""
+
 import ntpath
 import os
 import shutil
@@ -57,8 +58,9 @@ def is_rotational(context, device):
             name = os.path.basename(os.path.realpath(context.path(device)))
         except (OSError, ValueError):
             return None
-    candidates = [name] + [disk for disk in context.listdir("/sys/block")
-                           if name in context.listdir("/sys/block/" + disk)]
+    candidates = [name] + [
+        disk for disk in context.listdir("/sys/block") if name in context.listdir("/sys/block/" + disk)
+    ]
     for disk in candidates:
         value = (context.read("/sys/block/%s/queue/rotational" % disk) or "").strip()
         if value in ("0", "1"):
@@ -80,6 +82,7 @@ def windows_seek_penalty(path):
     try:
         import ctypes
         from ctypes import wintypes
+
         kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
         volume_path = ctypes.create_unicode_buffer(260)
         if not kernel32.GetVolumePathNameW(ctypes.c_wchar_p(path), volume_path, 260):
@@ -88,24 +91,49 @@ def windows_seek_penalty(path):
         if volume.startswith("\\\\"):
             return None, "%s is on a network share: Windows cannot say what disk holds it" % path
         kernel32.CreateFileW.restype = wintypes.HANDLE
-        kernel32.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, ctypes.c_void_p,
-                                         wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]
+        kernel32.CreateFileW.argtypes = [
+            wintypes.LPCWSTR,
+            wintypes.DWORD,
+            wintypes.DWORD,
+            ctypes.c_void_p,
+            wintypes.DWORD,
+            wintypes.DWORD,
+            wintypes.HANDLE,
+        ]
         handle = kernel32.CreateFileW("\\\\.\\" + volume, 0, 3, None, 3, 0, None)  # share read|write, OPEN_EXISTING
         if handle in (None, ctypes.c_void_p(-1).value):
             return None, "Windows did not open the volume %s (error %d)" % (volume, ctypes.get_last_error())
         try:
-            query = (wintypes.DWORD * 3)(STORAGE_DEVICE_SEEK_PENALTY_PROPERTY, 0, 0)   # PropertyStandardQuery
-            answer = (wintypes.DWORD * 3)()              # Version, Size, IncursSeekPenalty (a BOOLEAN)
+            query = (wintypes.DWORD * 3)(STORAGE_DEVICE_SEEK_PENALTY_PROPERTY, 0, 0)  # PropertyStandardQuery
+            answer = (wintypes.DWORD * 3)()  # Version, Size, IncursSeekPenalty (a BOOLEAN)
             returned = wintypes.DWORD()
-            kernel32.DeviceIoControl.argtypes = [wintypes.HANDLE, wintypes.DWORD, ctypes.c_void_p, wintypes.DWORD,
-                                                 ctypes.c_void_p, wintypes.DWORD, ctypes.c_void_p, ctypes.c_void_p]
-            ok = kernel32.DeviceIoControl(handle, IOCTL_STORAGE_QUERY_PROPERTY, query, ctypes.sizeof(query),
-                                          answer, ctypes.sizeof(answer), ctypes.byref(returned), None)
+            kernel32.DeviceIoControl.argtypes = [
+                wintypes.HANDLE,
+                wintypes.DWORD,
+                ctypes.c_void_p,
+                wintypes.DWORD,
+                ctypes.c_void_p,
+                wintypes.DWORD,
+                ctypes.c_void_p,
+                ctypes.c_void_p,
+            ]
+            ok = kernel32.DeviceIoControl(
+                handle,
+                IOCTL_STORAGE_QUERY_PROPERTY,
+                query,
+                ctypes.sizeof(query),
+                answer,
+                ctypes.sizeof(answer),
+                ctypes.byref(returned),
+                None,
+            )
             if not ok or returned.value < 9:
                 return None, "Windows did not say whether the disk holding %s is an SSD (error %d)" % (
-                    path, ctypes.get_last_error())
+                    path,
+                    ctypes.get_last_error(),
+                )
             return bool(answer[2] & 0xFF), None
         finally:
             kernel32.CloseHandle(wintypes.HANDLE(handle))
-    except Exception as exc:     # no ctypes, an old Windows: can't tell, the check says so
+    except Exception as exc:  # no ctypes, an old Windows: can't tell, the check says so
         return None, "cannot ask Windows what disk holds %s (%s: %s)" % (path, type(exc).__name__, exc)

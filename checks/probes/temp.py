@@ -3,6 +3,7 @@
 The folder is chosen as tempfile.gettempdir() would, but without creating a
 file to test it: a check writes nothing.
 """
+
 import os
 
 from .context import mark_unknown
@@ -30,7 +31,7 @@ def probe_temp(facts, context):
         section["fs_type"] = mount["fs_type"]
         section["is_tmpfs"] = mount["fs_type"] in RAM_FILESYSTEMS
     elif context.system in ("Darwin", "Windows"):
-        section["is_tmpfs"] = False     # no tmpfs there
+        section["is_tmpfs"] = False  # no tmpfs there
     else:
         mark_unknown(facts, "temp.is_tmpfs", "filesystem types are only read on Linux")
 

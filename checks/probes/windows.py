@@ -3,6 +3,7 @@
 The registry is read through the context (winreg on a real Windows machine, a
 given reader in tests); nothing is written.
 """
+
 from .context import mark_unknown
 
 DEFAULT_SYSTEMROOT = "C:\\Windows"

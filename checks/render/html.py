@@ -5,6 +5,7 @@ from screen readers), never carried by colour alone; the classes
 (bc-status--pass, ...) get their colours from the theme's CSS variables, so
 light and dark schemes both work.
 """
+
 from html import escape
 
 STATUS_LABELS = {
@@ -40,8 +41,10 @@ def render_report(report, command=None, where="a terminal"):
     if models:
         parts.append(_models(models))
     if command and any(item.get("status") == "unknown" for item in report.get("findings") or []):
-        parts.append('<p class="bc-next">For everything marked "can\'t tell", run the full check '
-                     'in %s: <code class="bc-command">%s</code></p>' % (escape(where), escape(command)))
+        parts.append(
+            '<p class="bc-next">For everything marked "can\'t tell", run the full check '
+            'in %s: <code class="bc-command">%s</code></p>' % (escape(where), escape(command))
+        )
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -50,27 +53,39 @@ def render_error(sentence, command=None):
     """One message in place of a report (unreadable paste, a runtime that can't start)."""
     text = '<p class="bc-message bc-status--error" role="alert">%s</p>' % escape(sentence)
     if command:
-        text += '\n<p class="bc-next">Or run the full check in a terminal: <code class="bc-command">%s</code></p>' \
-                % escape(command)
+        text += (
+            '\n<p class="bc-next">Or run the full check in a terminal: <code class="bc-command">%s</code></p>'
+            % escape(command)
+        )
     return text
 
 
 def status_badge(status):
     icon, label = STATUS_LABELS.get(status, ("?", status))
-    return ('<span class="bc-badge bc-status--%s"><span aria-hidden="true">%s</span> %s</span>'
-            % (escape(status, True), escape(icon), escape(label)))
+    return '<span class="bc-badge bc-status--%s"><span aria-hidden="true">%s</span> %s</span>' % (
+        escape(status, True),
+        escape(icon),
+        escape(label),
+    )
 
 
 def _summary(summary, report=None):
     verdict = summary.get("verdict") or ""
     label = VERDICT_LABELS.get(verdict, verdict)
-    counts = ", ".join("%d %s" % (summary[key], STATUS_LABELS[key][1].lower())
-                       for key in ("pass", "warn", "fail", "unknown", "na", "error") if summary.get(key))
-    text = ('<p class="bc-verdict bc-verdict--%s" role="status"><strong>%s</strong>%s</p>'
-            % (escape(verdict, True), escape(label), escape(" (%s)" % counts) if counts else ""))
+    counts = ", ".join(
+        "%d %s" % (summary[key], STATUS_LABELS[key][1].lower())
+        for key in ("pass", "warn", "fail", "unknown", "na", "error")
+        if summary.get(key)
+    )
+    text = '<p class="bc-verdict bc-verdict--%s" role="status"><strong>%s</strong>%s</p>' % (
+        escape(verdict, True),
+        escape(label),
+        escape(" (%s)" % counts) if counts else "",
+    )
     findings = (report or {}).get("findings") or []
-    judged = [item.get("title") or item.get("id") or "" for item in findings
-              if item.get("status") in ("pass", "warn", "fail")]
+    judged = [
+        item.get("title") or item.get("id") or "" for item in findings if item.get("status") in ("pass", "warn", "fail")
+    ]
     if verdict == "incomplete" and judged:
         text += '\n<p class="bc-judged">Judged here: %s.</p>' % escape(_joined(judged))
     return text
@@ -85,8 +100,11 @@ def _finding(item, command):
     title = escape(item.get("title") or item.get("id") or "")
     if item.get("docs"):
         title = '<a href="%s">%s</a>' % (escape(item["docs"], True), title)
-    lines = ['<li class="bc-finding bc-status--%s" data-rule="%s">' % (escape(status, True), escape(item.get("id") or "", True)),
-             '<p class="bc-finding-head">%s %s</p>' % (status_badge(status), title)]
+    lines = [
+        '<li class="bc-finding bc-status--%s" data-rule="%s">'
+        % (escape(status, True), escape(item.get("id") or "", True)),
+        '<p class="bc-finding-head">%s %s</p>' % (status_badge(status), title),
+    ]
     if item.get("detail"):
         lines.append('<p class="bc-detail">%s</p>' % escape(item["detail"]))
     if item.get("fix"):
@@ -104,14 +122,22 @@ def _with_command(text, command):
 
 
 def _models(models):
-    rows = ['<table class="bc-models">',
-            "<caption>Model families on this machine</caption>",
-            '<thead><tr><th scope="col">Model family</th><th scope="col">Verdict</th>'
-            '<th scope="col">Why</th></tr></thead>', "<tbody>"]
+    rows = [
+        '<table class="bc-models">',
+        "<caption>Model families on this machine</caption>",
+        '<thead><tr><th scope="col">Model family</th><th scope="col">Verdict</th><th scope="col">Why</th></tr></thead>',
+        "<tbody>",
+    ]
     for model in models:
         status = model.get("status") or "unknown"
-        rows.append('<tr class="bc-status--%s"><th scope="row">%s</th><td>%s</td><td>%s</td></tr>'
-                    % (escape(status, True), escape(model.get("name") or model.get("id") or ""),
-                       status_badge(status), escape(model.get("reason") or "")))
+        rows.append(
+            '<tr class="bc-status--%s"><th scope="row">%s</th><td>%s</td><td>%s</td></tr>'
+            % (
+                escape(status, True),
+                escape(model.get("name") or model.get("id") or ""),
+                status_badge(status),
+                escape(model.get("reason") or ""),
+            )
+        )
     rows.extend(["</tbody>", "</table>"])
     return "\n".join(rows)

@@ -1,4 +1,5 @@
 """The report as stable JSON: sorted keys, so two runs on one machine diff cleanly."""
+
 import json
 
 

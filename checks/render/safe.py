@@ -4,6 +4,7 @@ Facts are cleaned where they come in (checks/facts.py clean_facts); these
 functions escape again on the way out, so a report built some other way (a
 test, a future probe) still cannot drive a terminal or a Markdown page.
 """
+
 import os
 import re
 import unicodedata

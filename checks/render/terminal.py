@@ -4,6 +4,7 @@ Lines wrap at the terminal's width (shutil.get_terminal_size, or COLUMNS), at
 spaces only, and a wrapped line keeps the indent of its block; output that
 goes to a file or a pipe is not wrapped unless COLUMNS says a width.
 """
+
 import os
 import re
 import shutil
@@ -11,7 +12,7 @@ import textwrap
 
 from .safe import visible
 
-MARKS = {"pass": u"[\u2713]", "warn": "[!]", "fail": u"[\u2717]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
+MARKS = {"pass": "[\u2713]", "warn": "[!]", "fail": "[\u2717]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
 ASCII_MARKS = {"pass": "[OK]", "warn": "[!]", "fail": "[X]", "unknown": "[?]", "na": "[-]", "error": "[E]"}
 COLOURS = {"pass": "32", "warn": "33", "fail": "31", "unknown": "36", "na": "2", "error": "35"}
 
@@ -60,7 +61,7 @@ def first_sentence(text):
     text = (text or "").strip()
     end = SENTENCE_END.search(text)
     if end:
-        return text[:end.start()]
+        return text[: end.start()]
     return text[:-1] if text.endswith(".") and not text.endswith("..") else text
 
 
@@ -85,13 +86,17 @@ class Line(object):
         plain_mark = style.marks[self.mark] + " " if self.mark else ""
         rows = [plain_mark + self.text]
         if width and len(rows[0]) > width:
-            rows = textwrap.wrap(rows[0], width=max(width, len(self.indent) + 20),
-                                 subsequent_indent=self.indent or " " * len(plain_mark),
-                                 break_long_words=False, break_on_hyphens=False) or [""]
+            rows = textwrap.wrap(
+                rows[0],
+                width=max(width, len(self.indent) + 20),
+                subsequent_indent=self.indent or " " * len(plain_mark),
+                break_long_words=False,
+                break_on_hyphens=False,
+            ) or [""]
         if self.bold:
             rows = [style.bold(row) for row in rows]
         if self.mark:
-            rows[0] = style.mark(self.mark) + rows[0][len(plain_mark) - 1:]
+            rows[0] = style.mark(self.mark) + rows[0][len(plain_mark) - 1 :]
         return rows
 
 
@@ -123,8 +128,13 @@ def sanitized_lines(facts):
 
 def summary_line(summary):
     parts = ["%d passed" % summary["pass"]]
-    for status, label in (("warn", "warning"), ("fail", "failed"), ("unknown", "unknown"),
-                          ("na", "not applicable"), ("error", "error")):
+    for status, label in (
+        ("warn", "warning"),
+        ("fail", "failed"),
+        ("unknown", "unknown"),
+        ("na", "not applicable"),
+        ("error", "error"),
+    ):
         count = summary.get(status, 0)
         if count:
             plural = "s" if count > 1 and status in ("warn", "error") else ""
@@ -146,8 +156,11 @@ def render_terminal(report, stream, verbose=False, environ=None):
     if report.get("models"):
         lines.extend(["", style.bold(MODELS_HEADING)])
         for model in report["models"]:
-            lines.extend(Line("%s: %s" % (visible(model["name"]), visible(model["reason"])), model["status"],
-                              INDENT).render(style, width))
+            lines.extend(
+                Line("%s: %s" % (visible(model["name"]), visible(model["reason"])), model["status"], INDENT).render(
+                    style, width
+                )
+            )
     lines.extend(sanitized_lines(report.get("facts")))
     lines.append("")
     lines.extend(Line(summary_line(report["summary"]), bold=True).render(style, width))

@@ -3,6 +3,7 @@
 The check page loads Pyodide once (3-5 s here); the tests share that page and
 move between cases with the site's instant navigation, as a reader would.
 """
+
 import os
 from urllib.parse import urlsplit
 
@@ -59,7 +60,7 @@ class CheckPage(object):
         self.page = context.new_page()
         self.page.on("console", lambda message: self.console.append((message.type, message.text)))
         self.page.goto(url + CHECK_PAGE)
-        self.page.hover("#browser-check .bc-run")     # intent: the runtime starts
+        self.page.hover("#browser-check .bc-run")  # intent: the runtime starts
         wait_ready(self.page)
 
     def findings(self):
@@ -95,9 +96,13 @@ class CheckPage(object):
 
     def foreign_requests(self):
         origin = urlsplit(self.url).netloc
-        return [(method, url) for method, url in self.requests
-                if method != "GET" or (urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != origin)
-                or urlsplit(url).scheme not in ("http", "https", "data", "blob")]
+        return [
+            (method, url)
+            for method, url in self.requests
+            if method != "GET"
+            or (urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != origin)
+            or urlsplit(url).scheme not in ("http", "https", "data", "blob")
+        ]
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +116,7 @@ def chromium():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's Chromium is not installed (make browser-deps)")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         yield browser

@@ -4,6 +4,7 @@ axe-core comes from the npm lock (node_modules/axe-core) and runs in Debian's
 Chromium. The check page is audited with a verdict on screen, so the findings,
 their badges and the model table are audited too.
 """
+
 from pathlib import Path
 
 import pytest
@@ -29,11 +30,14 @@ def audit(browser, url, scheme, size):
             page.click("#browser-check .bc-run")
             page.wait_for_selector("#browser-check .bc-verdict", timeout=60000)
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-        violations = page.evaluate("""async (tags) => {
+        violations = page.evaluate(
+            """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
             return result.violations.map((v) => [v.id, v.impact, v.nodes.map((n) => n.target.join(" ")),
                                                  v.nodes.length ? v.nodes[0].failureSummary : ""]);
-        }""", TAGS)
+        }""",
+            TAGS,
+        )
         return violations
     finally:
         context.close()
@@ -53,4 +57,5 @@ def test_no_axe_violations(axe_source, chromium, site_url, page, scheme, width):
     violations = audit(chromium, site_url + page, scheme, WIDTHS[width])
     assert not violations, "\n".join(
         "%s (%s) on %d element(s), e.g. %s\n    %s" % (rule, impact, len(targets), ", ".join(targets[:3]), summary)
-        for rule, impact, targets, summary in violations)
+        for rule, impact, targets, summary in violations
+    )

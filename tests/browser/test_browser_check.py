@@ -3,6 +3,7 @@
 The tests share one warm check page (see conftest.py) and run in this order:
 the request audit at the end covers everything the page did before it.
 """
+
 import json
 import re
 import subprocess
@@ -18,30 +19,69 @@ pytestmark = pytest.mark.browser
 # The rules nvidia-smi's output decides; the rest come from the machine the script runs on.
 NVIDIA_SMI_RULES = ("gpu.dedicated", "gpu.vram", "gpu.problematic", "driver.nvidia")
 
-WINDOWS = {"platform": "Windows", "architecture": "x86",
-           "userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"}
-LINUX = {"platform": "Linux", "architecture": "x86",
-         "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"}
-MAC = {"platform": "macOS", "architecture": "arm",
-       "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"}
+WINDOWS = {
+    "platform": "Windows",
+    "architecture": "x86",
+    "userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36",
+}
+LINUX = {
+    "platform": "Linux",
+    "architecture": "x86",
+    "userAgent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36",
+}
+MAC = {
+    "platform": "macOS",
+    "architecture": "arm",
+    "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 Chrome/130.0 Safari/537.36",
+}
 
 INJECTED = [
-    ("gtx-1660-ti-windows", dict(WINDOWS, renderer="ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D11)"),
-     {"gpu.dedicated": "pass", "gpu.problematic": "warn", "gpu.vram": "unknown", "driver.nvidia": "unknown",
-      "libs.opencv": "na", "ram.total": "unknown"}),
-    ("rtx-4090-linux", dict(LINUX, renderer="ANGLE (NVIDIA Corporation, NVIDIA GeForce RTX 4090/PCIe/SSE2, OpenGL 4.5.0)"),
-     {"gpu.dedicated": "pass", "gpu.problematic": "pass", "driver.amd": "na", "python.version": "unknown"}),
-    ("amd-windows", dict(WINDOWS, renderer="ANGLE (AMD, AMD Radeon RX 7900 XTX Direct3D11 vs_5_0 ps_5_0, D3D11)",
-                         webgpu={"vendor": "amd", "architecture": "rdna-3", "device": "", "description": ""}),
-     {"gpu.dedicated": "pass", "driver.amd": "fail", "gpu.problematic": "na"}),
-    ("apple-m2-macos", dict(MAC, renderer="ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)"),
-     {"gpu.dedicated": "pass", "gpu.vram": "unknown", "driver.amd": "na", "libs.opencv": "na"}),
-    ("swiftshader", dict(LINUX, renderer="ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), "
-                                         "SwiftShader driver)"),
-     {"gpu.dedicated": "unknown", "gpu.problematic": "unknown", "driver.amd": "unknown"}),
-    ("webgpu-only", dict(WINDOWS, renderer=None, webgpu={"vendor": "nvidia", "architecture": "ada", "device": "",
-                                                         "description": ""}),
-     {"gpu.dedicated": "pass", "gpu.problematic": "unknown"}),
+    (
+        "gtx-1660-ti-windows",
+        dict(WINDOWS, renderer="ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D11)"),
+        {
+            "gpu.dedicated": "pass",
+            "gpu.problematic": "warn",
+            "gpu.vram": "unknown",
+            "driver.nvidia": "unknown",
+            "libs.opencv": "na",
+            "ram.total": "unknown",
+        },
+    ),
+    (
+        "rtx-4090-linux",
+        dict(LINUX, renderer="ANGLE (NVIDIA Corporation, NVIDIA GeForce RTX 4090/PCIe/SSE2, OpenGL 4.5.0)"),
+        {"gpu.dedicated": "pass", "gpu.problematic": "pass", "driver.amd": "na", "python.version": "unknown"},
+    ),
+    (
+        "amd-windows",
+        dict(
+            WINDOWS,
+            renderer="ANGLE (AMD, AMD Radeon RX 7900 XTX Direct3D11 vs_5_0 ps_5_0, D3D11)",
+            webgpu={"vendor": "amd", "architecture": "rdna-3", "device": "", "description": ""},
+        ),
+        {"gpu.dedicated": "pass", "driver.amd": "fail", "gpu.problematic": "na"},
+    ),
+    (
+        "apple-m2-macos",
+        dict(MAC, renderer="ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)"),
+        {"gpu.dedicated": "pass", "gpu.vram": "unknown", "driver.amd": "na", "libs.opencv": "na"},
+    ),
+    (
+        "swiftshader",
+        dict(
+            LINUX,
+            renderer="ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)",
+        ),
+        {"gpu.dedicated": "unknown", "gpu.problematic": "unknown", "driver.amd": "unknown"},
+    ),
+    (
+        "webgpu-only",
+        dict(
+            WINDOWS, renderer=None, webgpu={"vendor": "nvidia", "architecture": "ada", "device": "", "description": ""}
+        ),
+        {"gpu.dedicated": "pass", "gpu.problematic": "unknown"},
+    ),
 ]
 
 
@@ -50,8 +90,12 @@ def statuses(findings):
 
 
 def run_script(built_site, *args):
-    result = subprocess.run([sys.executable, str(built_site / "check.py"), "--json"] + list(args),
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, str(built_site / "check.py"), "--json"] + list(args),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
 
@@ -89,13 +133,16 @@ def test_injected_gpus_give_their_verdicts(check_page, name, fake, expected):
 
 def assert_paste_matches_script(check_page, built_site, path, compare_findings=True):
     script = run_script(built_site, "--nvidia-smi", str(path))
-    expected = [dict((key, item[key]) for key in ("id", "status", "detail"))
-                for item in script["findings"] if item["id"] in NVIDIA_SMI_RULES]
+    expected = [
+        dict((key, item[key]) for key in ("id", "status", "detail"))
+        for item in script["findings"]
+        if item["id"] in NVIDIA_SMI_RULES
+    ]
     shown = [item for item in check_page.paste(path.read_text(encoding="utf-8")) if item["id"] in NVIDIA_SMI_RULES]
     if compare_findings:
         assert shown == expected, path
         assert check_page.models() == [[model["name"], model["status"]] for model in script["models"]], path
-    else:    # nvidia-smi is not installed: the script also reads this machine's PCI bus, the page cannot
+    else:  # nvidia-smi is not installed: the script also reads this machine's PCI bus, the page cannot
         assert [item["id"] for item in shown] == [item["id"] for item in expected], path
 
 
@@ -109,6 +156,7 @@ def test_pasted_nvidia_smi_outputs_give_the_scripts_findings(check_page, real_ou
 
 def test_the_real_outputs_corpus_pasted_gives_the_scripts_findings(check_page, built_site):
     from tests.real_outputs import cases
+
     found = cases()
     assert len(found) >= 40
     for _, path, expected in found:
@@ -136,8 +184,9 @@ def test_a_pasted_json_report_gives_the_same_findings(check_page, built_site):
     assert check_page.paste(json.dumps(script, indent=2)) == expected
 
 
-@pytest.mark.parametrize("garbage", ["hello, world", "{\"schema\": \"something else\"}", "",
-                                     "three lines\nof plain\nprose\n"])
+@pytest.mark.parametrize(
+    "garbage", ["hello, world", "{\"schema\": \"something else\"}", "", "three lines\nof plain\nprose\n"]
+)
 def test_garbage_paste_says_what_was_expected(check_page, garbage):
     assert check_page.paste(garbage) == []
     message = check_page.message()

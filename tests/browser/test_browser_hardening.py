@@ -6,6 +6,7 @@ error left the worker unusable, a changed check.py ran, the worker could fetch
 another origin, inline scripts ran under 'unsafe-inline', and the runtime
 downloaded on page load.
 """
+
 import html
 import json
 import re
@@ -67,6 +68,7 @@ def test_a_fatal_error_starts_a_fresh_worker(check_page):
 
 class _Witness(BaseHTTPRequestHandler):
     """Another origin (another port): records every request that reaches it."""
+
     hits = []
 
     def do_GET(self):
@@ -131,10 +133,12 @@ def test_the_policy_runs_only_the_sites_own_inline_scripts(chromium, site_url, b
     try:
         page = context.new_page()
         violations = []
-        page.on("console", lambda message: violations.append(message.text)
-                if "Content Security Policy" in message.text else None)
+        page.on(
+            "console",
+            lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None,
+        )
         page.goto(site_url + CHECK_PAGE)
-        assert violations == [], violations         # Material's own inline scripts ran
+        assert violations == [], violations  # Material's own inline scripts ran
         assert page.evaluate("() => typeof __md_scope !== 'undefined'")
         page.evaluate("""() => { const script = document.createElement("script");
             script.textContent = "window.__injected = true;"; document.head.appendChild(script); }""")
@@ -172,11 +176,16 @@ def test_the_runtime_waits_for_intent_and_shows_its_progress(chromium, site_url)
 def test_a_changed_runtime_file_is_not_used(chromium, built_site, tmp_path, victim):
     site = tmp_path / "site"
     shutil.copytree(str(built_site), str(site))
-    runtime = json.loads(html.unescape(re.search(r'data-runtime="([^"]+)"', (site / CHECK_PAGE / "index.html").read_text(
-        encoding="utf-8")).group(1)))
+    runtime = json.loads(
+        html.unescape(
+            re.search(r'data-runtime="([^"]+)"', (site / CHECK_PAGE / "index.html").read_text(encoding="utf-8")).group(
+                1
+            )
+        )
+    )
     path = site / ("check.py" if victim == "check.py" else runtime["files"][victim]["url"])
     data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 1          # one bit of one byte
+    data[len(data) // 2] ^= 1  # one bit of one byte
     path.write_bytes(bytes(data))
     context = chromium.new_context()
     try:
@@ -184,8 +193,9 @@ def test_a_changed_runtime_file_is_not_used(chromium, built_site, tmp_path, vict
             page = context.new_page()
             page.goto(server.url + CHECK_PAGE)
             page.hover("#browser-check .bc-run")
-            page.wait_for_selector('#browser-check[data-state="failed"], #browser-check[data-state="ready"]',
-                                   timeout=60000)
+            page.wait_for_selector(
+                '#browser-check[data-state="failed"], #browser-check[data-state="ready"]', timeout=60000
+            )
             assert page.get_attribute("#browser-check", "data-state") == "failed"
             assert "is not the file this site was built with" in page.inner_text("#browser-check .bc-result")
     finally:
@@ -201,13 +211,15 @@ def test_the_worker_runs_under_the_policy_the_docs_give_the_host(chromium, built
     assert WORKER_POLICY in docs, "the documented header changed: update this test with it"
     context = chromium.new_context()
     try:
-        with SiteServer(built_site, extra_headers={"/browser-check-worker.js": {
-                "Content-Security-Policy": WORKER_POLICY}}) as server:
+        with SiteServer(
+            built_site, extra_headers={"/browser-check-worker.js": {"Content-Security-Policy": WORKER_POLICY}}
+        ) as server:
             page = context.new_page()
             page.goto(server.url + CHECK_PAGE)
             page.hover("#browser-check .bc-run")
-            page.wait_for_selector('#browser-check[data-state="failed"], #browser-check[data-state="ready"]',
-                                   timeout=120000)
+            page.wait_for_selector(
+                '#browser-check[data-state="failed"], #browser-check[data-state="ready"]', timeout=120000
+            )
             assert page.get_attribute("#browser-check", "data-state") == "ready", page.inner_text("#browser-check")
             page.fill("#bc-paste-text", json.dumps(new_facts("file")))
             page.click("#browser-check .bc-paste-run")

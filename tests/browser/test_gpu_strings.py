@@ -1,19 +1,41 @@
 """The GPU a browser describes: WebGL renderer strings and WebGPU adapter info."""
+
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checks.parsers.gpu_strings import gpu_from_browser, parse_webgl_renderer, parse_webgpu_adapter
 
 RENDERERS = [
     # Chrome on Windows (Direct3D 11)
-    ("ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D11)", "nvidia", "NVIDIA GeForce GTX 1660 Ti"),
+    (
+        "ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D11)",
+        "nvidia",
+        "NVIDIA GeForce GTX 1660 Ti",
+    ),
     ("ANGLE (AMD, AMD Radeon RX 7900 XTX Direct3D11 vs_5_0 ps_5_0, D3D11)", "amd", "AMD Radeon RX 7900 XTX"),
     ("ANGLE (Intel, Intel(R) UHD Graphics 620 Direct3D11 vs_5_0 ps_5_0, D3D11)", "intel", "Intel(R) UHD Graphics 620"),
     # Chrome on Linux (OpenGL, Vulkan, Mesa)
-    ("ANGLE (NVIDIA Corporation, NVIDIA GeForce RTX 4090/PCIe/SSE2, OpenGL 4.5.0)", "nvidia", "NVIDIA GeForce RTX 4090"),
-    ("ANGLE (NVIDIA Corporation, NVIDIA GeForce RTX 4090/PCIe/SSE2, OpenGL 4.5.0 NVIDIA 535.54.03)", "nvidia", "NVIDIA GeForce RTX 4090"),
-    ("ANGLE (NVIDIA, Vulkan 1.3.242 (NVIDIA NVIDIA GeForce RTX 3060 (0x00002504)), NVIDIA)", "nvidia", "NVIDIA GeForce RTX 3060"),
-    ("ANGLE (AMD, AMD Radeon RX 6800 XT (radeonsi, navi21, LLVM 15.0.7, DRM 3.49, 6.1.0), OpenGL 4.6)", "amd", "AMD Radeon RX 6800 XT"),
+    (
+        "ANGLE (NVIDIA Corporation, NVIDIA GeForce RTX 4090/PCIe/SSE2, OpenGL 4.5.0)",
+        "nvidia",
+        "NVIDIA GeForce RTX 4090",
+    ),
+    (
+        "ANGLE (NVIDIA Corporation, NVIDIA GeForce RTX 4090/PCIe/SSE2, OpenGL 4.5.0 NVIDIA 535.54.03)",
+        "nvidia",
+        "NVIDIA GeForce RTX 4090",
+    ),
+    (
+        "ANGLE (NVIDIA, Vulkan 1.3.242 (NVIDIA NVIDIA GeForce RTX 3060 (0x00002504)), NVIDIA)",
+        "nvidia",
+        "NVIDIA GeForce RTX 3060",
+    ),
+    (
+        "ANGLE (AMD, AMD Radeon RX 6800 XT (radeonsi, navi21, LLVM 15.0.7, DRM 3.49, 6.1.0), OpenGL 4.6)",
+        "amd",
+        "AMD Radeon RX 6800 XT",
+    ),
     # Chrome on macOS
     ("ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)", "apple", "Apple M2"),
     ("ANGLE (ATI Technologies Inc., AMD Radeon Pro 5500M OpenGL Engine, OpenGL 4.1)", "amd", "AMD Radeon Pro 5500M"),
@@ -29,13 +51,16 @@ def test_renderer_strings_give_vendor_and_model(renderer, vendor, name):
     assert note is None
 
 
-@pytest.mark.parametrize("renderer", [
-    "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)",
-    "Google SwiftShader",
-    "llvmpipe (LLVM 15.0.6, 256 bits)",
-    "ANGLE (Mesa, llvmpipe (LLVM 15.0.6 256 bits), OpenGL 4.5)",
-    "ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)",
-])
+@pytest.mark.parametrize(
+    "renderer",
+    [
+        "ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)",
+        "Google SwiftShader",
+        "llvmpipe (LLVM 15.0.6, 256 bits)",
+        "ANGLE (Mesa, llvmpipe (LLVM 15.0.6 256 bits), OpenGL 4.5)",
+        "ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)",
+    ],
+)
 def test_software_renderers_mean_no_hardware_gpu(renderer):
     gpu, note = parse_webgl_renderer(renderer)
     assert gpu is None

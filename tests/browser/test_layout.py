@@ -1,5 +1,6 @@
 """What the reader sees at 1280 px: the CLI help fits its column, field names break only after a dot,
 content tabs open on the reader's OS, and Ctrl+Enter checks a paste."""
+
 import pytest
 
 from tests.browser.conftest import FAKE_BROWSER
@@ -41,11 +42,14 @@ def test_report_field_names_break_only_after_a_dot(desktop, site_url):
     assert desktop.evaluate(SEGMENTS_BROKEN) == []
 
 
-@pytest.mark.parametrize("platform, user_agent, expected", [
-    ("Windows", "Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "Windows"),
-    ("macOS", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", "macOS"),
-    ("Linux", "Mozilla/5.0 (X11; Linux x86_64)", "Linux"),
-])
+@pytest.mark.parametrize(
+    "platform, user_agent, expected",
+    [
+        ("Windows", "Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "Windows"),
+        ("macOS", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", "macOS"),
+        ("Linux", "Mozilla/5.0 (X11; Linux x86_64)", "Linux"),
+    ],
+)
 def test_content_tabs_open_on_the_readers_os(chromium, site_url, platform, user_agent, expected):
     context = chromium.new_context(viewport=DESKTOP)
     context.add_init_script(FAKE_BROWSER)
@@ -80,5 +84,8 @@ def test_ctrl_enter_checks_a_paste(check_page):
     page.fill("#bc-paste-text", "hello, this is no tool output")
     page.focus("#bc-paste-text")
     page.keyboard.press("Control+Enter")
-    page.wait_for_function("""() => document.querySelector("#browser-check .bc-result")
-        .textContent.includes("Paste the output of nvidia-smi")""", timeout=30000)
+    page.wait_for_function(
+        """() => document.querySelector("#browser-check .bc-result")
+        .textContent.includes("Paste the output of nvidia-smi")""",
+        timeout=30000,
+    )

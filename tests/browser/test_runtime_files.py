@@ -5,6 +5,7 @@ the check page runs on it, and here the whole Node corpus (every recorded
 machine, every real nvidia-smi output, browser descriptions) runs under
 Pyodide with that zip instead of Pyodide's own.
 """
+
 import base64
 import hashlib
 import html
@@ -38,7 +39,7 @@ def test_every_runtime_file_is_named_for_caching_and_matches_its_recorded_sha256
         data = (built_site / entry["url"]).read_bytes()
         assert entry["bytes"] == len(data), kind
         assert entry["sha256"] == base64.b64encode(hashlib.sha256(data).digest()).decode("ascii"), kind
-        if kind != "script":     # check.py keeps the name the docs give; the rest change name with their content
+        if kind != "script":  # check.py keeps the name the docs give; the rest change name with their content
             assert "/%s/" % version in entry["url"], entry["url"]
     assert re.search(r"/python_stdlib-[0-9a-f]{16}\.zip$", runtime["files"]["stdlib"]["url"])
     assert runtime["lockFile"]["packages"] == {}, "a package list would let loadPackage fetch from a CDN"
@@ -52,11 +53,19 @@ def test_the_standard_library_holds_only_what_the_check_imports(built_site):
     full = zipfile.ZipFile(str(PYODIDE_PACKAGE / "python_stdlib.zip"))
     names = set(trimmed.namelist())
     assert names < set(full.namelist())
-    for needed in ("json/decoder.py", "re/_parser.py", "html/__init__.py", "encodings/utf_8.py", "pyodide/ffi/__init__.py"):
+    for needed in (
+        "json/decoder.py",
+        "re/_parser.py",
+        "html/__init__.py",
+        "encodings/utf_8.py",
+        "pyodide/ffi/__init__.py",
+    ):
         assert needed in names, needed
     for unneeded in ("unittest/", "email/", "xml/", "http/", "tkinter/", "sqlite3/", "pydoc.py", "doctest.py"):
         assert not [name for name in names if name.startswith(unneeded)], unneeded
-    assert not any(re.match(r'\s*("""|#)', trimmed.read(name).decode("utf-8")) for name in ("json/__init__.py", "re/__init__.py"))
+    assert not any(
+        re.match(r'\s*("""|#)', trimmed.read(name).decode("utf-8")) for name in ("json/__init__.py", "re/__init__.py")
+    )
     size = Path(built_site / runtime["files"]["stdlib"]["url"]).stat().st_size
     assert size < (PYODIDE_PACKAGE / "python_stdlib.zip").stat().st_size / 4
 
@@ -67,9 +76,16 @@ def test_the_trimmed_standard_library_runs_every_case_of_the_node_corpus(built_s
         pytest.skip("node is not installed")
     sys.path.insert(0, str(NODE_TESTS))
     from prepare_inputs import prepare
+
     prepare(tmp_path)
     stdlib = built_site / runtime_settings(built_site)["files"]["stdlib"]["url"]
-    result = subprocess.run([node, "--test", str(NODE_TESTS)], cwd=str(ROOT), capture_output=True, text=True,
-                            timeout=300, env={"INPUTS": str(tmp_path), "STDLIB": str(stdlib), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [node, "--test", str(NODE_TESTS)],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"INPUTS": str(tmp_path), "STDLIB": str(stdlib), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "# pass 1" in result.stdout and "# fail 0" in result.stdout

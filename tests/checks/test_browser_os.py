@@ -1,15 +1,26 @@
 """The browser check speaks the reader's OS: its commands, its name, one call to action."""
+
 import re
 
 from checks.browser import run_browser_check
 
 SITE = "https://example.test/"
-WINDOWS = {"userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "uaData": {"platform": "Windows"},
-           "webgl": {"renderer": "ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)",
-                     "vendor": "Google Inc. (NVIDIA)"}}
-MAC = {"userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)", "uaData": {"platform": "macOS"},
-       "webgl": {"renderer": "ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)",
-                 "vendor": "Google Inc. (Apple)"}}
+WINDOWS = {
+    "userAgent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64)",
+    "uaData": {"platform": "Windows"},
+    "webgl": {
+        "renderer": "ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)",
+        "vendor": "Google Inc. (NVIDIA)",
+    },
+}
+MAC = {
+    "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)",
+    "uaData": {"platform": "macOS"},
+    "webgl": {
+        "renderer": "ANGLE (Apple, ANGLE Metal Renderer: Apple M2, Unspecified Version)",
+        "vendor": "Google Inc. (Apple)",
+    },
+}
 
 
 def test_windows_gets_the_powershell_command_once_and_no_finding_repeats_it():

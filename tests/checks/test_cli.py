@@ -1,4 +1,5 @@
 """The command line: options, exit codes and one-line errors."""
+
 import io
 import json
 import subprocess
@@ -16,16 +17,15 @@ def healthy_facts():
     facts = new_facts("probe")
     facts["os"].update(system="Linux", distro={"id": "debian", "id_like": []})
     facts["python"].update(version="3.11.9", bits=64)
-    facts["ram"]["total_bytes"] = 32 * 10 ** 9
+    facts["ram"]["total_bytes"] = 32 * 10**9
     gpu = new_gpu("nvidia", "NVIDIA GeForce RTX 4090", "nvidia-smi")
-    gpu.update(vram_bytes=24564 * 2 ** 20, driver_version="550.54", cuda_version="12.4",
-               compute_capability="8.9")
+    gpu.update(vram_bytes=24564 * 2**20, driver_version="550.54", cuda_version="12.4", compute_capability="8.9")
     facts["gpus"] = [gpu]
     facts["gpu_hardware"] = {"nvidia": True, "amd": False}
     facts["nvidia_smi"]["status"] = "ok"
     facts["rocm_smi"]["status"] = "missing"
-    facts["disk"].update(measured_path="/home/u", free_bytes=500 * 10 ** 9, rotational=False)
-    facts["temp"].update(path="/tmp", is_tmpfs=False, free_bytes=10 ** 11)
+    facts["disk"].update(measured_path="/home/u", free_bytes=500 * 10**9, rotational=False)
+    facts["temp"].update(path="/tmp", is_tmpfs=False, free_bytes=10**11)
     facts["libs"] = {"libGL.so.1": True, "libglib-2.0.so.0": True}
     return facts
 
@@ -71,9 +71,9 @@ def test_a_healthy_machine_exits_0(probed, capsys):
 
 def test_a_failed_requirement_exits_1(tmp_path, probed, capsys):
     facts = healthy_facts()
-    facts["ram"]["total_bytes"] = 8 * 10 ** 9
+    facts["ram"]["total_bytes"] = 8 * 10**9
     assert cli.main(["--facts", saved(tmp_path, facts)]) == 1
-    assert probed == []                                              # saved facts: no probe
+    assert probed == []  # saved facts: no probe
 
 
 def test_json_then_facts_round_trip(tmp_path, probed, capsys):
@@ -143,6 +143,7 @@ def test_unreadable_or_wrong_input_exits_2_with_one_line(tmp_path, probed, capsy
 def test_an_unexpected_error_is_one_line_and_exit_2(probed, monkeypatch, capsys):
     def explode(**options):
         raise RuntimeError("probe\nexploded")
+
     monkeypatch.setattr(cli, "gather_facts", explode)
     assert cli.main([]) == 2
     err = one_line_error(capsys)
@@ -165,7 +166,13 @@ def test_every_option_has_help_text():
 
 def test_python_m_checks_with_saved_facts(tmp_path, project_root):
     path = saved(tmp_path, healthy_facts())
-    result = subprocess.run([sys.executable, "-m", "checks", "--facts", path], cwd=str(project_root),
-                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "checks", "--facts", path],
+        cwd=str(project_root),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "Invoke system check" in result.stdout

@@ -1,4 +1,5 @@
 """The evaluation: hand-built facts for every branch of every check."""
+
 import copy
 
 import pytest
@@ -8,25 +9,33 @@ from checks.facts import new_facts, new_gpu
 from checks.units import parse_size
 
 SITE = "https://example.test/"
-MIB = 2 ** 20
-KIB = 2 ** 10
+MIB = 2**20
+KIB = 2**10
 
 
 def linux_box(**changes):
     """A healthy Linux machine with an 8 GB NVIDIA card; `changes` edit sections."""
     facts = new_facts("probe")
-    facts["os"].update(system="Linux", release="6.8", machine="x86_64",
-                       distro={"id": "ubuntu", "id_like": ["debian"], "version_id": "24.04",
-                               "pretty_name": "Ubuntu 24.04 LTS"})
+    facts["os"].update(
+        system="Linux",
+        release="6.8",
+        machine="x86_64",
+        distro={"id": "ubuntu", "id_like": ["debian"], "version_id": "24.04", "pretty_name": "Ubuntu 24.04 LTS"},
+    )
     facts["python"].update(version="3.11.9", executable="/usr/bin/python3", implementation="CPython", bits=64)
     facts["ram"].update(total_bytes=16318040 * KIB, source="/proc/meminfo")
     facts["gpus"] = [nvidia("NVIDIA GeForce RTX 3070", 8192, cc="8.6")]
     facts["gpu_hardware"] = {"nvidia": True, "amd": False}
     facts["nvidia_smi"].update(status="ok", path="/usr/bin/nvidia-smi", exit_code=0)
     facts["rocm_smi"].update(status="missing")
-    facts["disk"].update(install_dir="/home/u/invokeai", measured_path="/home/u",
-                         free_bytes=400 * 10 ** 9, total_bytes=1000 * 10 ** 9, rotational=False)
-    facts["temp"].update(path="/tmp", fs_type="ext4", is_tmpfs=False, free_bytes=400 * 10 ** 9)
+    facts["disk"].update(
+        install_dir="/home/u/invokeai",
+        measured_path="/home/u",
+        free_bytes=400 * 10**9,
+        total_bytes=1000 * 10**9,
+        rotational=False,
+    )
+    facts["temp"].update(path="/tmp", fs_type="ext4", is_tmpfs=False, free_bytes=400 * 10**9)
     facts["libs"] = {"libGL.so.1": True, "libglib-2.0.so.0": True}
     for section, values in changes.items():
         if isinstance(facts.get(section), dict) and isinstance(values, dict):
@@ -38,8 +47,14 @@ def linux_box(**changes):
 
 def nvidia(name, mib, cc=None, truncated=False, mig=None):
     gpu = new_gpu("nvidia", name, "nvidia-smi")
-    gpu.update(vram_bytes=mib * MIB if mib is not None else None, driver_version="550.54",
-               cuda_version="12.4", compute_capability=cc, name_truncated=truncated, mig=mig)
+    gpu.update(
+        vram_bytes=mib * MIB if mib is not None else None,
+        driver_version="550.54",
+        cuda_version="12.4",
+        compute_capability=cc,
+        name_truncated=truncated,
+        mig=mig,
+    )
     return gpu
 
 
@@ -57,14 +72,19 @@ def run(rules, facts):
 
 # --- the report --------------------------------------------------------------
 
+
 def test_a_healthy_machine_is_ready(rules):
     report = run(rules, linux_box())
     assert report["summary"]["verdict"] == "ready"
     assert report["summary"]["exit_code"] == 0
     # An NVIDIA box on Linux: the AMD driver and the Windows and macOS rules do not apply; everything else passes.
-    assert dict((item["id"], item["status"]) for item in report["findings"] if item["status"] != "pass") == \
-        {"driver.amd": "na", "windows.long_paths": "na", "windows.vc_runtime": "na", "macos.xcode_cli": "na",
-         "python.certificates": "na"}
+    assert dict((item["id"], item["status"]) for item in report["findings"] if item["status"] != "pass") == {
+        "driver.amd": "na",
+        "windows.long_paths": "na",
+        "windows.vc_runtime": "na",
+        "macos.xcode_cli": "na",
+        "python.certificates": "na",
+    }
     assert report["summary"]["na"] == 5 and report["summary"]["pass"] == len(report["findings"]) - 5
     assert all(item["fix"] is None for item in report["findings"])
 
@@ -82,13 +102,16 @@ def test_docs_link_to_the_rule_on_its_page(rules):
     assert finding(report, "ram.total")["docs"] == SITE + "requirements/#ram.total"
     changed = copy.deepcopy(rules)
     next(rule for rule in changed["rules"] if rule["id"] == "ram.total")["page"] = "index.md"
-    assert finding(evaluate(linux_box(), changed, "https://example.test"), "ram.total")["docs"] == \
-        "https://example.test/#ram.total"
+    assert (
+        finding(evaluate(linux_box(), changed, "https://example.test"), "ram.total")["docs"]
+        == "https://example.test/#ram.total"
+    )
 
 
 def test_an_exception_in_one_check_is_an_error_finding_and_the_others_still_run(rules, monkeypatch):
     def broken(check):
         raise ZeroDivisionError("boom")
+
     monkeypatch.setitem(CHECKS, "disk.ssd", CHECKS["disk.ssd"]._replace(function=broken))
     report = run(rules, linux_box())
     error = finding(report, "disk.ssd")
@@ -111,7 +134,7 @@ def test_a_probe_error_makes_the_checks_of_its_section_errors(rules):
 def test_a_failure_sets_exit_code_1_and_warnings_do_not(rules):
     warned = run(rules, linux_box(disk={"rotational": True}))
     assert warned["summary"]["verdict"] == "ready-with-warnings" and warned["summary"]["exit_code"] == 0
-    failed = run(rules, linux_box(ram={"total_bytes": 8 * 10 ** 9}))
+    failed = run(rules, linux_box(ram={"total_bytes": 8 * 10**9}))
     assert failed["summary"]["verdict"] == "not-ready" and failed["summary"]["exit_code"] == 1
     assert failed["summary"]["fail"] == 1
 
@@ -122,6 +145,7 @@ def test_only_limits_the_findings(rules):
 
 
 # --- sizes compare in decimal units -------------------------------------------
+
 
 def test_a_card_sold_as_8_gb_passes_8_gb_and_a_6_gb_card_fails_it(rules):
     assert model(run(rules, linux_box(gpus=[nvidia("NVIDIA GeForce RTX 3070", 8151)])), "sdxl")["status"] == "pass"
@@ -137,7 +161,7 @@ def test_ram_of_a_16_gb_machine_passes_and_of_an_8_gb_machine_fails(rules):
 
 
 def test_a_container_limit_below_the_ram_counts(rules):
-    ram = finding(run(rules, linux_box(ram={"cgroup_limit_bytes": 4 * 10 ** 9})), "ram.total")
+    ram = finding(run(rules, linux_box(ram={"cgroup_limit_bytes": 4 * 10**9})), "ram.total")
     assert ram["status"] == "fail" and "container" in ram["detail"]
 
 
@@ -149,9 +173,11 @@ def test_unmeasured_ram_is_unknown_with_the_probes_reason(rules):
 
 # --- GPU ---------------------------------------------------------------------
 
+
 def test_no_gpu_warns_that_invoke_runs_on_the_cpu(rules):
-    report = run(rules, linux_box(gpus=[], gpu_hardware={"nvidia": False, "amd": False},
-                                  nvidia_smi={"status": "missing"}))
+    report = run(
+        rules, linux_box(gpus=[], gpu_hardware={"nvidia": False, "amd": False}, nvidia_smi={"status": "missing"})
+    )
     dedicated = finding(report, "gpu.dedicated")
     assert dedicated["status"] == "warn" and "CPU" in dedicated["detail"] and "slower" in dedicated["detail"]
     assert finding(report, "gpu.vram")["status"] == "na"
@@ -179,7 +205,10 @@ def test_gtx_1660_super_fails_sdxl_with_the_reason(rules):
     report = run(rules, linux_box(gpus=[nvidia("GeForce GTX 1660 SUPER", 5936, cc="7.5")]))
     sdxl = model(report, "sdxl")
     assert sdxl["status"] == "fail"
-    assert sdxl["reason"] == "Stable Diffusion XL needs 8 GB VRAM on NVIDIA; GeForce GTX 1660 SUPER is a 6 GB card (5936 MiB)."
+    assert (
+        sdxl["reason"]
+        == "Stable Diffusion XL needs 8 GB VRAM on NVIDIA; GeForce GTX 1660 SUPER is a 6 GB card (5936 MiB)."
+    )
     assert "5936 MiB" in finding(report, "gpu.vram")["detail"]
 
 
@@ -226,17 +255,18 @@ def test_a_whole_card_beats_a_mig_card_of_the_same_size(rules):
 
 def test_a_mac_is_judged_by_its_memory_against_the_mac_requirement(rules):
     apple = new_gpu("apple", "Apple M2", "sysctl")
-    sixteen = linux_box(os={"system": "Darwin", "apple_silicon": True, "distro": None},
-                        gpus=[apple], ram={"total_bytes": 16 * 2 ** 30})
+    sixteen = linux_box(
+        os={"system": "Darwin", "apple_silicon": True, "distro": None}, gpus=[apple], ram={"total_bytes": 16 * 2**30}
+    )
     report = run(rules, sixteen)
     vram = finding(report, "gpu.vram")
     assert "estimate" not in vram["detail"] and "16 GB on Mac" in vram["detail"]
     mac_need = parse_size(next(f for f in rules["model_families"] if f["id"] == "sdxl")["min_memory"]["mps"])
-    assert model(report, "sdxl")["status"] == ("pass" if 16 * 2 ** 30 >= mac_need else "fail")
+    assert model(report, "sdxl")["status"] == ("pass" if 16 * 2**30 >= mac_need else "fail")
     assert finding(report, "libs.opencv")["status"] == "na"
     assert finding(report, "libs.opencv")["detail"] == "Not needed on macOS."
     eight = copy.deepcopy(sixteen)
-    eight["ram"]["total_bytes"] = 8 * 2 ** 30
+    eight["ram"]["total_bytes"] = 8 * 2**30
     assert model(run(rules, eight), "sdxl")["status"] == "fail"
     assert model(run(rules, eight), "sd-1.5")["status"] == "pass"
 
@@ -263,8 +293,16 @@ def test_problematic_gpus_are_named_with_their_series(rules, name, series):
     assert name in problematic["detail"] and series in problematic["detail"]
 
 
-@pytest.mark.parametrize("name", ["NVIDIA GeForce RTX 2060", "NVIDIA GeForce RTX 3060", "NVIDIA GeForce RTX 4090",
-                                  "Tesla T4", "NVIDIA GeForce RTX 3060 Lap..."])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "NVIDIA GeForce RTX 2060",
+        "NVIDIA GeForce RTX 3060",
+        "NVIDIA GeForce RTX 4090",
+        "Tesla T4",
+        "NVIDIA GeForce RTX 3060 Lap...",
+    ],
+)
 def test_other_gpus_are_not_problematic(rules, name):
     gpu = nvidia(name, 12288, cc="8.6", truncated=name.endswith("..."))
     assert finding(run(rules, linux_box(gpus=[gpu])), "gpu.problematic")["status"] == "pass"
@@ -276,8 +314,9 @@ def test_compute_capability_6_1_has_the_same_flaw(rules):
 
 
 def test_a_name_cut_before_the_model_is_unknown_with_the_command_to_see_it(rules):
-    problematic = finding(run(rules, linux_box(gpus=[nvidia("NVIDIA GeForce ...", 6144, truncated=True)])),
-                          "gpu.problematic")
+    problematic = finding(
+        run(rules, linux_box(gpus=[nvidia("NVIDIA GeForce ...", 6144, truncated=True)])), "gpu.problematic"
+    )
     assert problematic["status"] == "unknown"
     assert "nvidia-smi --query-gpu=name --format=csv" in problematic["fix"]
 
@@ -291,10 +330,12 @@ def test_the_problematic_status_comes_from_the_rules(rules):
 
 # --- model families come from the rules -----------------------------------------
 
+
 def test_a_new_family_in_the_rules_gets_a_verdict_with_no_code_change(rules):
     changed = copy.deepcopy(rules)
-    changed["model_families"].append({"id": "flux", "name": "FLUX",
-                                      "min_memory": {"cuda": "10 GB", "rocm": "10 GB", "mps": "32 GB"}})
+    changed["model_families"].append(
+        {"id": "flux", "name": "FLUX", "min_memory": {"cuda": "10 GB", "rocm": "10 GB", "mps": "32 GB"}}
+    )
     report = evaluate(linux_box(gpus=[nvidia("NVIDIA GeForce RTX 3070", 8192)]), changed, SITE)
     flux = model(report, "flux")
     assert flux["status"] == "fail" and flux["reason"].startswith("FLUX needs 10 GB VRAM on NVIDIA")
@@ -303,6 +344,7 @@ def test_a_new_family_in_the_rules_gets_a_verdict_with_no_code_change(rules):
 
 
 # --- disk and temp ------------------------------------------------------------------
+
 
 def test_a_spinning_disk_gets_the_rules_status_and_unknown_when_not_told(rules):
     assert finding(run(rules, linux_box(disk={"rotational": True})), "disk.ssd")["status"] == "warn"
@@ -313,11 +355,14 @@ def disk_values(rules):
     return next(rule for rule in rules["rules"] if rule["id"] == "disk.free")["values"]
 
 
-@pytest.mark.parametrize("facts_changes,backend", [
-    ({}, "cuda"),
-    ({"gpus": [], "gpu_hardware": {"nvidia": False, "amd": True}}, "rocm"),
-    ({"gpus": [], "gpu_hardware": {"nvidia": False, "amd": False}}, "cpu"),
-])
+@pytest.mark.parametrize(
+    "facts_changes,backend",
+    [
+        ({}, "cuda"),
+        ({"gpus": [], "gpu_hardware": {"nvidia": False, "amd": True}}, "rocm"),
+        ({"gpus": [], "gpu_hardware": {"nvidia": False, "amd": False}}, "cpu"),
+    ],
+)
 def test_disk_free_thresholds_follow_the_backend(rules, facts_changes, backend):
     values = disk_values(rules)
     base = parse_size(values["base_install"][backend]) + parse_size(values["images"])
@@ -332,14 +377,19 @@ def test_disk_free_thresholds_follow_the_backend(rules, facts_changes, backend):
 def test_apple_silicon_uses_the_mps_size(rules):
     values = disk_values(rules)
     base = parse_size(values["base_install"]["mps"]) + parse_size(values["images"])
-    facts = linux_box(os={"system": "Darwin", "apple_silicon": True}, gpus=[new_gpu("apple", "Apple M1", "sysctl")],
-                      gpu_hardware={"nvidia": False, "amd": False}, disk={"free_bytes": base})
+    facts = linux_box(
+        os={"system": "Darwin", "apple_silicon": True},
+        gpus=[new_gpu("apple", "Apple M1", "sysctl")],
+        gpu_hardware={"nvidia": False, "amd": False},
+        disk={"free_bytes": base},
+    )
     assert finding(run(rules, facts), "disk.free")["status"] == "warn"
 
 
 def test_a_small_tmpfs_fails_with_both_fixes(rules):
-    tmp = finding(run(rules, linux_box(temp={"is_tmpfs": True, "fs_type": "tmpfs", "free_bytes": 4 * 10 ** 9})),
-                  "tmp.space")
+    tmp = finding(
+        run(rules, linux_box(temp={"is_tmpfs": True, "fs_type": "tmpfs", "free_bytes": 4 * 10**9})), "tmp.space"
+    )
     values = next(rule for rule in rules["rules"] if rule["id"] == "tmp.space")["values"]
     assert tmp["status"] == "fail"
     assert "TMPDIR=%s" % values["alternative_dir"] in tmp["fix"]
@@ -347,7 +397,7 @@ def test_a_small_tmpfs_fails_with_both_fixes(rules):
 
 
 def test_a_roomy_tmpfs_and_a_disk_temp_pass(rules):
-    roomy = run(rules, linux_box(temp={"is_tmpfs": True, "free_bytes": 16 * 10 ** 9}))
+    roomy = run(rules, linux_box(temp={"is_tmpfs": True, "free_bytes": 16 * 10**9}))
     assert finding(roomy, "tmp.space")["status"] == "pass"
     on_disk = finding(run(rules, linux_box()), "tmp.space")
     assert on_disk["status"] == "pass" and "on disk" in on_disk["detail"] and "not in RAM" in on_disk["detail"]
@@ -355,6 +405,7 @@ def test_a_roomy_tmpfs_and_a_disk_temp_pass(rules):
 
 
 # --- Python and libraries -------------------------------------------------------------
+
 
 def test_a_supported_python_passes(rules):
     assert finding(run(rules, linux_box(python={"version": "3.10.12"})), "python.version")["status"] == "pass"
@@ -384,8 +435,10 @@ def test_missing_opencv_libraries_give_the_distros_command_for_only_those(rules)
 
 
 def test_the_package_manager_is_found_through_id_like(rules):
-    facts = linux_box(os={"distro": {"id": "ultramarine", "id_like": ["fedora"]}},
-                      libs={"libGL.so.1": False, "libglib-2.0.so.0": False})
+    facts = linux_box(
+        os={"distro": {"id": "ultramarine", "id_like": ["fedora"]}},
+        libs={"libGL.so.1": False, "libglib-2.0.so.0": False},
+    )
     libs = finding(run(rules, facts), "libs.opencv")
     assert "sudo dnf install -y mesa-libGL glib2" in libs["fix"]
 
@@ -404,13 +457,23 @@ def test_opencv_libraries_are_not_needed_off_linux(rules):
 
 # --- drivers ----------------------------------------------------------------------------
 
+
 def nvidia_failure(message, gpus=(), on_bus=True):
-    return linux_box(gpus=list(gpus), gpu_hardware={"nvidia": on_bus},
-                     nvidia_smi={"status": "failed", "message": message, "exit_code": 9})
+    return linux_box(
+        gpus=list(gpus),
+        gpu_hardware={"nvidia": on_bus},
+        nvidia_smi={"status": "failed", "message": message, "exit_code": 9},
+    )
 
 
-FAILURE_IDS = ["driver-not-loaded", "driver-library-mismatch", "nvml-missing", "nvml-unknown-error", "gpu-lost",
-               "no-devices"]
+FAILURE_IDS = [
+    "driver-not-loaded",
+    "driver-library-mismatch",
+    "nvml-missing",
+    "nvml-unknown-error",
+    "gpu-lost",
+    "no-devices",
+]
 
 
 @pytest.mark.parametrize("failure_id", FAILURE_IDS)
@@ -461,10 +524,11 @@ def test_a_failing_driver_leaves_every_gpu_finding_and_model_unknown(rules, fail
 
 def test_every_failure_the_parser_names_has_a_title_and_fix_in_the_rules(rules):
     from checks.parsers.nvidia_smi import FAILURE_EXIT_CODES, FAILURES, classify_failure
+
     failures = next(rule for rule in rules["rules"] if rule["id"] == "driver.nvidia")["values"]["failures"]
     assert sorted(item["id"] for item in failures) == sorted(failure for failure, _ in FAILURES)
     assert set(FAILURE_EXIT_CODES.values()) <= set(failure for failure, _ in FAILURES)
-    for item in failures:      # the words the page shows are recognised as that failure
+    for item in failures:  # the words the page shows are recognised as that failure
         assert classify_failure(item["match"]) == item["id"], item
 
 
@@ -475,29 +539,41 @@ def test_nvidia_smi_with_versions_passes_naming_them(rules):
 
 def amd_gpu():
     gpu = new_gpu("amd", "Radeon RX 7900 XTX", "rocm-smi")
-    gpu["vram_bytes"] = 24 * 2 ** 30
+    gpu["vram_bytes"] = 24 * 2**30
     return gpu
 
 
 def test_an_amd_gpu_off_linux_fails_rocm_is_linux_only(rules):
-    facts = linux_box(os={"system": "Windows", "distro": None}, gpus=[amd_gpu()],
-                      gpu_hardware={"nvidia": False, "amd": True}, nvidia_smi={"status": "missing"})
+    facts = linux_box(
+        os={"system": "Windows", "distro": None},
+        gpus=[amd_gpu()],
+        gpu_hardware={"nvidia": False, "amd": True},
+        nvidia_smi={"status": "missing"},
+    )
     amd = finding(run(rules, facts), "driver.amd")
     assert amd["status"] == "fail" and "Linux only" in amd["detail"]
 
 
 def test_amd_on_linux_without_rocm_smi_fails_with_install_and_docker(rules):
     values = next(rule for rule in rules["rules"] if rule["id"] == "driver.amd")["values"]
-    facts = linux_box(gpus=[amd_gpu()], gpu_hardware={"nvidia": False, "amd": True},
-                      nvidia_smi={"status": "missing"}, rocm_smi={"status": "missing"})
+    facts = linux_box(
+        gpus=[amd_gpu()],
+        gpu_hardware={"nvidia": False, "amd": True},
+        nvidia_smi={"status": "missing"},
+        rocm_smi={"status": "missing"},
+    )
     amd = finding(run(rules, facts), "driver.amd")
     assert amd["status"] == "fail"
     assert values["install_url"] in amd["fix"] and values["docker_url"] in amd["fix"]
 
 
 def test_amd_with_rocm_versions_passes_and_no_amd_is_not_needed(rules):
-    facts = linux_box(gpus=[amd_gpu()], gpu_hardware={"nvidia": False, "amd": True}, nvidia_smi={"status": "missing"},
-                      rocm_smi={"status": "ok", "driver_version": "6.7.0", "rocm_version": "6.1.2"})
+    facts = linux_box(
+        gpus=[amd_gpu()],
+        gpu_hardware={"nvidia": False, "amd": True},
+        nvidia_smi={"status": "missing"},
+        rocm_smi={"status": "ok", "driver_version": "6.7.0", "rocm_version": "6.1.2"},
+    )
     report = run(rules, facts)
     assert finding(report, "driver.amd")["status"] == "pass"
     assert "for the AMD (ROCm) install" in finding(report, "disk.free")["detail"]
@@ -506,13 +582,15 @@ def test_amd_with_rocm_versions_passes_and_no_amd_is_not_needed(rules):
 
 
 def test_backend_ids_do_not_leak_into_prose(rules):
-    cpu_only = run(rules, linux_box(gpus=[], gpu_hardware={"nvidia": False, "amd": False},
-                                    nvidia_smi={"status": "missing"}))
+    cpu_only = run(
+        rules, linux_box(gpus=[], gpu_hardware={"nvidia": False, "amd": False}, nvidia_smi={"status": "missing"})
+    )
     detail = finding(cpu_only, "disk.free")["detail"]
     assert "for the CPU-only install" in detail and "cpu install" not in detail
 
 
 # --- what a browser can't tell ------------------------------------------------------------
+
 
 def test_a_browser_cannot_tell_ram_or_python_and_leaves_the_call_to_action_to_the_report(rules):
     facts = new_facts("browser")
@@ -540,7 +618,7 @@ def test_an_nvidia_gpu_with_a_broken_driver_is_there_but_its_vram_unknown(rules)
 
 
 def test_too_little_ram_under_wsl_says_how_to_give_it_more(rules):
-    ram = finding(run(rules, linux_box(os={"wsl": True}, ram={"total_bytes": 8 * 10 ** 9})), "ram.total")
+    ram = finding(run(rules, linux_box(os={"wsl": True}, ram={"total_bytes": 8 * 10**9})), "ram.total")
     assert ram["status"] == "fail" and ".wslconfig" in ram["detail"]
 
 

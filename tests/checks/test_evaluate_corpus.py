@@ -1,4 +1,5 @@
 """Each corpus machine, probed from its recorded outputs, gets the findings in its expected.json."""
+
 import json
 
 import pytest

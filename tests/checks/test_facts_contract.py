@@ -1,4 +1,5 @@
 """The facts table (checks/facts.py FIELDS) is the one contract: probes, saved files and the report schema follow it."""
+
 import json
 
 import jsonschema
@@ -12,8 +13,9 @@ from tools.corpus_update import REPORT_SCHEMA, report_schema_with_facts
 
 def test_the_published_report_schema_has_the_facts_part_the_table_makes():
     committed = json.loads(REPORT_SCHEMA.read_text(encoding="utf-8"))
-    assert committed == json.loads(json.dumps(report_schema_with_facts())), \
+    assert committed == json.loads(json.dumps(report_schema_with_facts())), (
         "docs/reference/report.schema.json is stale: run `make corpus-update` and review the diff"
+    )
 
 
 def test_new_facts_has_every_field_of_the_table():
@@ -55,8 +57,9 @@ def test_a_saved_value_of_the_wrong_kind_is_refused_with_its_path():
     with pytest.raises(ValueError, match=r'facts\.gpus\[0\]: expected an object with a "vendor" and a "name"'):
         facts_from_saved({"schema": "invoke-check-facts/1", "gpus": [{"vendor": "nvidia"}]})
     with pytest.raises(ValueError, match=r"facts\.gpus\[0\]\.name_exact: expected true or false or null"):
-        facts_from_saved({"schema": "invoke-check-facts/1", "gpus": [{"vendor": "nvidia", "name": "x",
-                                                                        "name_exact": "no"}]})
+        facts_from_saved(
+            {"schema": "invoke-check-facts/1", "gpus": [{"vendor": "nvidia", "name": "x", "name_exact": "no"}]}
+        )
 
 
 def test_the_typed_dicts_name_the_fields_of_the_table():
@@ -70,6 +73,9 @@ def test_the_typed_dicts_name_the_fields_of_the_table():
     assert keys(contracts.Gpu) == set(GPU_FIELDS)
     for name, spec in FIELDS.items():
         if spec.kind == OBJECT:
-            typed = next(value for value in vars(contracts).values()
-                         if isinstance(value, type) and contracts.Facts.__annotations__[name] is value)
+            typed = next(
+                value
+                for value in vars(contracts).values()
+                if isinstance(value, type) and contracts.Facts.__annotations__[name] is value
+            )
             assert keys(typed) == set(spec.fields), name

@@ -1,4 +1,5 @@
 """Input files read alike in every encoding Windows tools write; reports to files are UTF-8."""
+
 import io
 import json
 import os
@@ -15,7 +16,7 @@ from checks.probes.context import ProbeContext
 from checks.probes.disk import expand_home
 from checks.probes.storage import nearest_existing
 
-USER = u"C:\\Users\\Jos\u00e9\u738b"
+USER = "C:\\Users\\Jos\u00e9\u738b"
 ENCODINGS = {
     "utf-8": lambda text: text.encode("utf-8"),
     "utf-8 with BOM": lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),
@@ -62,7 +63,7 @@ def test_only_regular_files_are_read(tmp_path):
     os.mkfifo(str(fifo))
     started = time.time()
     with pytest.raises(InputError, match="not a regular file"):
-        read_input(str(fifo))                     # no writer: must not wait for one
+        read_input(str(fifo))  # no writer: must not wait for one
     assert time.time() - started < 5
     with pytest.raises(InputError, match="not a regular file"):
         read_input("/dev/zero")
@@ -78,7 +79,7 @@ def test_every_read_is_bounded(tmp_path):
         read_input(str(big))
     with pytest.raises(InputError, match="larger than"):
         read_input("-", stdin=io.BytesIO(b" " * (MAX_INPUT_BYTES + 1)))
-    assert read_input("-", stdin=io.BytesIO(b"\xff\xfe" + u"{}".encode("utf-16-le"))) == "{}"
+    assert read_input("-", stdin=io.BytesIO(b"\xff\xfe" + "{}".encode("utf-16-le"))) == "{}"
 
 
 @pytest.mark.usefixtures("probed")
@@ -102,10 +103,14 @@ class Console(Redirected):
         return True
 
 
-@pytest.mark.parametrize("option,expected", [
-    ([], u"Jos\u00e9\u738b"), (["--json"], u"Jos\u00e9\u738b"),
-    (["--markdown"], u"\u2705"),           # the Markdown block hides the user folder, not its marks
-])
+@pytest.mark.parametrize(
+    "option,expected",
+    [
+        ([], "Jos\u00e9\u738b"),
+        (["--json"], "Jos\u00e9\u738b"),
+        (["--markdown"], "\u2705"),  # the Markdown block hides the user folder, not its marks
+    ],
+)
 @pytest.mark.usefixtures("probed")
 def test_reports_to_a_file_are_utf8(option, expected, tmp_path, monkeypatch):
     saved = tmp_path / "facts.json"
@@ -126,7 +131,7 @@ def test_a_console_keeps_its_encoding_and_an_ascii_fallback(tmp_path, monkeypatc
     monkeypatch.setattr(sys, "stdout", stream)
     assert cli.main(["--facts", str(saved)]) in (0, 1)
     text = stream.buffer.getvalue().decode("cp1252")
-    assert "[OK]" in text and u"C:\\Users\\Jos\u00e9?" in text
+    assert "[OK]" in text and "C:\\Users\\Jos\u00e9?" in text
 
 
 @pytest.mark.usefixtures("probed")

@@ -4,6 +4,7 @@ tests/fixtures/macos/ holds published `sysctl` outputs (SOURCE.md in each
 folder); the corpus' Apple cases hold per-key recordings beside their
 hand-written facts.json, which the probed facts must match.
 """
+
 import json
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from checks.probes import Platform, gather_facts
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MACOS = FIXTURES / "macos"
 CORPUS = FIXTURES / "corpus"
-GIB = 2 ** 30
+GIB = 2**30
 
 # `sysctl -n KEY...` from a recording of `key: value` lines; an unknown key as macOS answers it.
 FAKE_SYSCTL = """#!/bin/sh
@@ -53,8 +54,9 @@ def _mac(tmp_path, sysctl_lines, sw_vers=None):
 
 def _probe(tmp_path, rules, sysctl_lines, machine, sw_vers=None):
     root, env = _mac(tmp_path, sysctl_lines, sw_vers)
-    platform_info = Platform(system="Darwin", release="21.6.0", version="Darwin Kernel Version 21.6.0",
-                             machine=machine, mac_version=None)
+    platform_info = Platform(
+        system="Darwin", release="21.6.0", version="Darwin Kernel Version 21.6.0", machine=machine, mac_version=None
+    )
     return gather_facts(root=root, env=env, rules=rules, platform_info=platform_info)
 
 
@@ -64,6 +66,7 @@ def _findings(facts, rules):
 
 def test_the_fake_sysctl_answers_as_macos_does(tmp_path):
     from checks.run import run_tool
+
     root, env = _mac(tmp_path, "hw.memsize: 17179869184\nhw.osenvironment:\nkern.version: Darwin: x\n")
     sysctl = env["PATH"] + "/sysctl"
     assert run_tool([sysctl, "-n", "hw.memsize"])["stdout"] == "17179869184\n"
@@ -78,15 +81,16 @@ def test_apple_m2_16gb_native(tmp_path, rules):
     assert (facts["os"]["apple_silicon"], facts["os"]["rosetta"]) == (True, False)
     assert facts["ram"] == dict(facts["ram"], total_bytes=16 * GIB, source="sysctl hw.memsize")
     assert [(gpu["vendor"], gpu["name"], gpu["vram_bytes"]) for gpu in facts["gpus"]] == [("apple", "Apple M2", None)]
-    assert facts["os"]["version"] is None            # no sw_vers was published with it
+    assert facts["os"]["version"] is None  # no sw_vers was published with it
     findings = _findings(facts, rules)
     assert findings["ram.total"]["status"] == "pass"
     assert findings["gpu.dedicated"]["status"] == "pass"
 
 
 def test_apple_m1_under_rosetta(tmp_path, rules):
-    facts = _probe(tmp_path, rules,
-                   (MACOS / "apple-m1-16gb-rosetta" / "sysctl.txt").read_text(encoding="utf-8"), "x86_64")
+    facts = _probe(
+        tmp_path, rules, (MACOS / "apple-m1-16gb-rosetta" / "sysctl.txt").read_text(encoding="utf-8"), "x86_64"
+    )
     assert (facts["os"]["apple_silicon"], facts["os"]["rosetta"]) == (True, True)
     assert facts["ram"]["total_bytes"] == 16 * GIB
     assert [gpu["name"] for gpu in facts["gpus"]] == ["Apple M1"]
@@ -101,8 +105,9 @@ def test_a_native_python_on_an_m1_is_not_rosetta_even_without_proc_translated(tm
 
 def test_an_intel_mac(tmp_path, rules):
     folder = MACOS / "intel-i7-6700k"
-    facts = _probe(tmp_path, rules, (folder / "sysctl.txt").read_text(encoding="utf-8"), "x86_64",
-                   sw_vers=folder / "sw_vers.txt")
+    facts = _probe(
+        tmp_path, rules, (folder / "sysctl.txt").read_text(encoding="utf-8"), "x86_64", sw_vers=folder / "sw_vers.txt"
+    )
     assert facts["probe_errors"] == {}
     assert (facts["os"]["apple_silicon"], facts["os"]["rosetta"], facts["os"]["version"]) == (False, False, "10.15.5")
     assert facts["gpus"] == []
@@ -116,8 +121,10 @@ def test_an_intel_mac(tmp_path, rules):
 @pytest.mark.parametrize("case", ["apple-m1-8gb", "apple-m2-16gb"])
 def test_corpus_apple_recordings_probe_to_their_hand_written_facts(case, tmp_path, rules):
     folder = CORPUS / case
-    lines = "".join("%s: %s\n" % (path.name[len("sysctl-"):-len(".txt")], path.read_text(encoding="utf-8").strip())
-                    for path in sorted(folder.glob("sysctl-*.txt")))
+    lines = "".join(
+        "%s: %s\n" % (path.name[len("sysctl-") : -len(".txt")], path.read_text(encoding="utf-8").strip())
+        for path in sorted(folder.glob("sysctl-*.txt"))
+    )
     expected = json.loads((folder / "facts.json").read_text(encoding="utf-8"))
     facts = _probe(tmp_path, rules, lines, expected["os"]["machine"], sw_vers=folder / "sw_vers.txt")
     for key in ("version", "apple_silicon", "rosetta", "wsl"):

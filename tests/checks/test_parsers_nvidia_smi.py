@@ -1,4 +1,5 @@
 """parse_nvidia_smi against real published outputs and the shapes people paste."""
+
 import json
 
 import pytest
@@ -84,16 +85,30 @@ def test_windows_line_endings_and_markdown_list_indent():
     assert [gpu["vram_bytes"] for gpu in result["gpus"]] == [12288 * MIB]
 
 
-@pytest.mark.parametrize("text, names, mib, capability, mig", [
-    ("NVIDIA GeForce RTX 3060, 12288, 535.54.03, 8.6, [N/A]\n", ["NVIDIA GeForce RTX 3060"], [12288], "8.6", None),
-    ("NVIDIA GeForce RTX 3060, 12288 MiB, 535.54.03, 8.6\n", ["NVIDIA GeForce RTX 3060"], [12288], "8.6", None),
-    ("GeForce GTX 1080 Ti, 11178, 470.57.02\n", ["GeForce GTX 1080 Ti"], [11178], None, None),
-    ("Odd, Name, With Commas, 8192, 550.1, 8.9, Enabled\n", ["Odd, Name, With Commas"], [8192], "8.9", True),
-    ("A100-SXM4-40GB, 40537, 450.80.02, 8.0, Disabled\nA100-SXM4-40GB, 40537, 450.80.02, 8.0, Enabled\n",
-     ["A100-SXM4-40GB", "A100-SXM4-40GB"], [40537, 40537], "8.0", False),
-    ("name, memory.total [MiB], driver_version\nNVIDIA H100, 81559 MiB, 550.54.15\n", ["NVIDIA H100"], [81559], None, None),
-    ("name, memory.total [MiB], driver_version\nA, comma, 1024 MiB, 550.54.15\n", ["A, comma"], [1024], None, None),
-])
+@pytest.mark.parametrize(
+    "text, names, mib, capability, mig",
+    [
+        ("NVIDIA GeForce RTX 3060, 12288, 535.54.03, 8.6, [N/A]\n", ["NVIDIA GeForce RTX 3060"], [12288], "8.6", None),
+        ("NVIDIA GeForce RTX 3060, 12288 MiB, 535.54.03, 8.6\n", ["NVIDIA GeForce RTX 3060"], [12288], "8.6", None),
+        ("GeForce GTX 1080 Ti, 11178, 470.57.02\n", ["GeForce GTX 1080 Ti"], [11178], None, None),
+        ("Odd, Name, With Commas, 8192, 550.1, 8.9, Enabled\n", ["Odd, Name, With Commas"], [8192], "8.9", True),
+        (
+            "A100-SXM4-40GB, 40537, 450.80.02, 8.0, Disabled\nA100-SXM4-40GB, 40537, 450.80.02, 8.0, Enabled\n",
+            ["A100-SXM4-40GB", "A100-SXM4-40GB"],
+            [40537, 40537],
+            "8.0",
+            False,
+        ),
+        (
+            "name, memory.total [MiB], driver_version\nNVIDIA H100, 81559 MiB, 550.54.15\n",
+            ["NVIDIA H100"],
+            [81559],
+            None,
+            None,
+        ),
+        ("name, memory.total [MiB], driver_version\nA, comma, 1024 MiB, 550.54.15\n", ["A, comma"], [1024], None, None),
+    ],
+)
 def test_query_gpu_csv(text, names, mib, capability, mig):
     result = parse_nvidia_smi(text)
     assert result["format"] == "csv"
@@ -104,26 +119,45 @@ def test_query_gpu_csv(text, names, mib, capability, mig):
     assert result["cuda_version"] is None
 
 
-@pytest.mark.parametrize("text, failure", [
-    ("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. "
-     "Make sure that the latest NVIDIA driver is installed and running.\n", "driver-not-loaded"),
-    ("Failed to initialize NVML: Driver/library version mismatch\nNVML library version: 535.154\n",
-     "driver-library-mismatch"),
-    ("No devices were found\n", "no-devices"),
-    ("Failed to initialize NVML: Unknown Error\n", "nvml-unknown-error"),
-    ("Unable to determine the device handle for GPU0000:07:00.0: Unknown Error\n", "gpu-lost"),
-    ("NVIDIA-SMI couldn't find libnvidia-ml.so library in your system. Please make sure that the NVIDIA "
-     "Display Driver is properly installed and present in your system.\n", "nvml-missing"),
-    ("zsh: command not found: nvidia-smi\n", "not-installed"),
-    ("sh: 1: nvidia-smi: not found\n", "not-installed"),
-    ("'nvidia-smi' is not recognized as an internal or external command,\noperable program or batch file.\n",
-     "not-installed"),
-    ("nvidia-smi : The term 'nvidia-smi' is not recognized as the name of a cmdlet, function, script file, "
-     "or operable program.\n", "not-installed"),
-    ("'nvidia-smi' n'est pas reconnu en tant que commande interne\nou externe, un programme ex\u00e9cutable ou un "
-     "fichier de commandes.\n", "not-installed"),
-    ('Field "compute_cap" is not a valid field to query.\n', None),
-])
+@pytest.mark.parametrize(
+    "text, failure",
+    [
+        (
+            "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. "
+            "Make sure that the latest NVIDIA driver is installed and running.\n",
+            "driver-not-loaded",
+        ),
+        (
+            "Failed to initialize NVML: Driver/library version mismatch\nNVML library version: 535.154\n",
+            "driver-library-mismatch",
+        ),
+        ("No devices were found\n", "no-devices"),
+        ("Failed to initialize NVML: Unknown Error\n", "nvml-unknown-error"),
+        ("Unable to determine the device handle for GPU0000:07:00.0: Unknown Error\n", "gpu-lost"),
+        (
+            "NVIDIA-SMI couldn't find libnvidia-ml.so library in your system. Please make sure that the NVIDIA "
+            "Display Driver is properly installed and present in your system.\n",
+            "nvml-missing",
+        ),
+        ("zsh: command not found: nvidia-smi\n", "not-installed"),
+        ("sh: 1: nvidia-smi: not found\n", "not-installed"),
+        (
+            "'nvidia-smi' is not recognized as an internal or external command,\noperable program or batch file.\n",
+            "not-installed",
+        ),
+        (
+            "nvidia-smi : The term 'nvidia-smi' is not recognized as the name of a cmdlet, function, script file, "
+            "or operable program.\n",
+            "not-installed",
+        ),
+        (
+            "'nvidia-smi' n'est pas reconnu en tant que commande interne\nou externe, un programme ex\u00e9cutable ou un "
+            "fichier de commandes.\n",
+            "not-installed",
+        ),
+        ('Field "compute_cap" is not a valid field to query.\n', None),
+    ],
+)
 def test_failure_texts_are_recognised_and_named_by_their_rules_id(text, failure):
     result = parse_nvidia_smi(text)
     assert result["format"] == "failure"
@@ -132,11 +166,14 @@ def test_failure_texts_are_recognised_and_named_by_their_rules_id(text, failure)
     assert result["failure"] == failure
 
 
-@pytest.mark.parametrize("text", [
-    "hello world\nthis is\nthree lines of prose\n",
-    "Error: the GPU said no\nNVIDIA is great\nnvidia-smi rocks\n",
-    "Traceback (most recent call last):\n  File \"x.py\", line 1\nRuntimeError: CUDA error\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello world\nthis is\nthree lines of prose\n",
+        "Error: the GPU said no\nNVIDIA is great\nnvidia-smi rocks\n",
+        "Traceback (most recent call last):\n  File \"x.py\", line 1\nRuntimeError: CUDA error\n",
+    ],
+)
 def test_prose_is_not_taken_for_a_failure_message(text):
     assert parse_nvidia_smi(text)["format"] == "unrecognized"
 
@@ -144,15 +181,30 @@ def test_prose_is_not_taken_for_a_failure_message(text):
 R610_BANNER = "| NVIDIA-SMI 610.57.04              KMD Version: 610.57.04     CUDA UMD Version: 13.3     |"
 
 
-@pytest.mark.parametrize("banner, driver, cuda", [
-    (R610_BANNER, "610.57.04", "13.3"),
-    ("| NVIDIA-SMI 610.62                 KMD Version: 610.62        CUDA UMD Version: 13.3     |", "610.62", "13.3"),
-    ("| NVIDIA-SMI 580.95.05              Driver Version: 580.95.05      CUDA Version: 13.0     |", "580.95.05", "13.0"),
-    ("| NVIDIA-SMI 331.62     Driver Version: 331.62         |", "331.62", None),
-    ("| NVIDIA-SMI 575.64.03              Driver Version: 575.64.03      CUDA Version: N/A      |", "575.64.03", None),
-    # a rename nobody has printed yet is still read by what the values are
-    ("| NVIDIA-SMI 650.1.2   Kernel Driver Version: 650.1.2   CUDA Runtime Version: 14.1 |", "650.1.2", "14.1"),
-])
+@pytest.mark.parametrize(
+    "banner, driver, cuda",
+    [
+        (R610_BANNER, "610.57.04", "13.3"),
+        (
+            "| NVIDIA-SMI 610.62                 KMD Version: 610.62        CUDA UMD Version: 13.3     |",
+            "610.62",
+            "13.3",
+        ),
+        (
+            "| NVIDIA-SMI 580.95.05              Driver Version: 580.95.05      CUDA Version: 13.0     |",
+            "580.95.05",
+            "13.0",
+        ),
+        ("| NVIDIA-SMI 331.62     Driver Version: 331.62         |", "331.62", None),
+        (
+            "| NVIDIA-SMI 575.64.03              Driver Version: 575.64.03      CUDA Version: N/A      |",
+            "575.64.03",
+            None,
+        ),
+        # a rename nobody has printed yet is still read by what the values are
+        ("| NVIDIA-SMI 650.1.2   Kernel Driver Version: 650.1.2   CUDA Runtime Version: 14.1 |", "650.1.2", "14.1"),
+    ],
+)
 def test_banner_versions_are_read_by_what_they_are(banner, driver, cuda):
     table = TABLE.replace(TABLE.splitlines()[3], banner)
     result = parse_nvidia_smi(table)
@@ -171,10 +223,21 @@ def test_a_board_without_a_memory_figure_has_none_and_says_why():
     assert "Not Supported" in result["reason"]
 
 
-@pytest.mark.parametrize("text", [
-    "", "   \n\n", None, 42, b"\xff\xfe\x00garbage", "hello world\n" * 50,
-    "| just | a | table |\n", "x" * 100000, "+---+\n|===|\n", "\x00\x01\x02",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n",
+        None,
+        42,
+        b"\xff\xfe\x00garbage",
+        "hello world\n" * 50,
+        "| just | a | table |\n",
+        "x" * 100000,
+        "+---+\n|===|\n",
+        "\x00\x01\x02",
+    ],
+)
 def test_garbage_never_raises_and_gives_no_gpu(text):
     result = parse_nvidia_smi(text)
     assert result["gpus"] == []

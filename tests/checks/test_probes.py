@@ -1,4 +1,5 @@
 """Probes against the fixture corpus and against tools that misbehave."""
+
 import json
 import sys
 import time
@@ -13,7 +14,7 @@ from checks.probes import Platform, gather_facts
 from checks.run import run_tool
 from tools.corpus import CASE_PLATFORM, case_dir, facts_for_case, list_cases
 
-EXPECTED = {   # case: (gpu names, VRAM MiB, compute capability of the first, nvidia_smi status)
+EXPECTED = {  # case: (gpu names, VRAM MiB, compute capability of the first, nvidia_smi status)
     "gtx-1660-ti": (["NVIDIA GeForce GTX 1660 Ti"], [6144], "7.5", "ok"),
     "gtx-1080-ti": (["GeForce GTX 1080 Ti"], [11178], None, "ok"),
     "gtx-1650-max-q": (["NVIDIA GeForce GTX 1650 with Max-Q Design"], [4096], "7.5", "ok"),
@@ -36,8 +37,13 @@ def corpus_facts(rules):
 
 
 def test_the_corpus_holds_every_required_case():
-    required = set(EXPECTED) | {"amd-rx-7900-xtx-rocm-smi", "amd-rx-7900-xtx-sysfs", "apple-m1-8gb",
-                                "apple-m2-16gb", "windows-system32-nvidia-smi"}
+    required = set(EXPECTED) | {
+        "amd-rx-7900-xtx-rocm-smi",
+        "amd-rx-7900-xtx-sysfs",
+        "apple-m1-8gb",
+        "apple-m2-16gb",
+        "windows-system32-nvidia-smi",
+    }
     assert required <= set(list_cases())
 
 
@@ -59,8 +65,10 @@ def test_nvidia_cases_are_probed_from_their_fake_tools(corpus_facts, name):
 def test_failures_keep_the_tools_own_message_and_exit_code(corpus_facts):
     assert "couldn't communicate with the NVIDIA driver" in corpus_facts["driver-not-loaded"]["nvidia_smi"]["message"]
     assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["exit_code"] == 9
-    assert corpus_facts["driver-library-mismatch"]["nvidia_smi"]["message"] == \
-        "Failed to initialize NVML: Driver/library version mismatch"
+    assert (
+        corpus_facts["driver-library-mismatch"]["nvidia_smi"]["message"]
+        == "Failed to initialize NVML: Driver/library version mismatch"
+    )
     assert corpus_facts["driver-not-loaded"]["nvidia_smi"]["failure"] == "driver-not-loaded"
     assert corpus_facts["driver-library-mismatch"]["nvidia_smi"]["failure"] == "driver-library-mismatch"
 
@@ -77,7 +85,9 @@ def test_mig_r470_and_wsl_details(corpus_facts):
 
 def test_amd_cases(corpus_facts):
     rocm = corpus_facts["amd-rx-7900-xtx-rocm-smi"]
-    assert [(gpu["vendor"], gpu["source"], gpu["vram_bytes"]) for gpu in rocm["gpus"]] == [("amd", "rocm-smi", 25753026560)]
+    assert [(gpu["vendor"], gpu["source"], gpu["vram_bytes"]) for gpu in rocm["gpus"]] == [
+        ("amd", "rocm-smi", 25753026560)
+    ]
     assert "7900 XTX" in rocm["gpus"][0]["name"]
     assert rocm["rocm_smi"]["driver_version"] == "6.7.0"
     assert rocm["gpus"][0]["rocm_version"] == "6.1.2-119"
@@ -108,7 +118,11 @@ def test_hand_written_apple_facts_match_their_recorded_outputs(name):
     assert facts["ram"]["total_bytes"] == parse_sysctl_int(read("sysctl-hw.memsize.txt"))
     assert facts["os"]["version"] == parse_sw_vers(read("sw_vers.txt"))["ProductVersion"]
     displays = parse_displays(read("system_profiler-SPDisplaysDataType.txt"))
-    assert [gpu["name"] for gpu in facts["gpus"]] == [displays[0]["name"]] == [read("sysctl-machdep.cpu.brand_string.txt").strip()]
+    assert (
+        [gpu["name"] for gpu in facts["gpus"]]
+        == [displays[0]["name"]]
+        == [read("sysctl-machdep.cpu.brand_string.txt").strip()]
+    )
     assert facts["gpus"][0]["vram_bytes"] is None and facts["gpus"][0]["vram_is_estimate"] is False
 
 
@@ -119,7 +133,10 @@ def test_hand_written_windows_facts_match_their_recorded_outputs():
     query = parse_nvidia_smi((folder / "nvidia-smi-query.txt").read_text(encoding="utf-8"))
     gpu = facts["gpus"][0]
     assert (gpu["name"], gpu["vram_bytes"], gpu["compute_capability"]) == (
-        query["gpus"][0]["name"], query["gpus"][0]["vram_bytes"], query["gpus"][0]["compute_capability"])
+        query["gpus"][0]["name"],
+        query["gpus"][0]["vram_bytes"],
+        query["gpus"][0]["compute_capability"],
+    )
     assert gpu["cuda_version"] == table["cuda_version"] and gpu["driver_version"] == table["driver_version"]
     assert facts["nvidia_smi"]["path"].endswith("System32\\nvidia-smi.exe")
 
@@ -138,6 +155,7 @@ def _fake_tool(tmp_path, body, name="nvidia-smi"):
 
 def test_a_hanging_nvidia_smi_is_stopped_and_reported(tmp_path, monkeypatch):
     from checks.probes import nvidia
+
     bin_dir = _fake_tool(tmp_path, "exec /bin/sleep 30")
     monkeypatch.setattr(nvidia, "TIMEOUT", 1)
     started = time.time()
@@ -159,7 +177,12 @@ def test_garbage_and_non_utf8_output_give_no_gpu(tmp_path):
 def test_run_tool_outcomes(tmp_path):
     assert run_tool([str(tmp_path / "absent")])["status"] == "missing"
     failed = run_tool(["/bin/sh", "-c", "echo out; echo err >&2; exit 3"])
-    assert (failed["status"], failed["exit_code"], failed["stdout"], failed["stderr"]) == ("failed", 3, "out\n", "err\n")
+    assert (failed["status"], failed["exit_code"], failed["stdout"], failed["stderr"]) == (
+        "failed",
+        3,
+        "out\n",
+        "err\n",
+    )
     assert run_tool(["/bin/sh", "-c", r"printf '\377ok'"])["stdout"] == "\ufffdok"
     assert run_tool(["/bin/sh", "-c", "echo $LC_ALL $LANG"])["stdout"] == "C C\n"
     started = time.time()
@@ -185,6 +208,7 @@ def test_one_probe_raising_leaves_the_others(monkeypatch, tmp_path):
 
     root = case_dir("rtx-4090") / "root"
     from checks import probes
+
     monkeypatch.setattr(probes, "probe_memory", lambda facts, context: broken())
     facts = gather_facts(root=str(root), env={"PATH": str(tmp_path)})
     assert facts["probe_errors"] == {"ram": "RuntimeError: boom"}
@@ -193,13 +217,14 @@ def test_one_probe_raising_leaves_the_others(monkeypatch, tmp_path):
 
 def test_psutil_is_used_where_the_os_gives_no_total(monkeypatch):
     import checks.probes.memory as memory
+
     monkeypatch.setattr(memory, "parse_meminfo_total", lambda text: None)
     monkeypatch.setattr(memory, "_cgroup_limit", lambda context: None)
     fake = types.SimpleNamespace(virtual_memory=lambda: types.SimpleNamespace(total=123456789012))
     monkeypatch.setitem(sys.modules, "psutil", fake)
     facts = gather_facts(only_sections=["ram"])
     assert (facts["ram"]["source"], facts["ram"]["total_bytes"]) == ("psutil", 123456789012)
-    monkeypatch.setitem(sys.modules, "psutil", None)   # absent: import psutil raises ImportError
+    monkeypatch.setitem(sys.modules, "psutil", None)  # absent: import psutil raises ImportError
     facts = gather_facts(only_sections=["ram"])
     assert facts["ram"]["total_bytes"] is None and "ram.total_bytes" in facts["unknown"]
 
@@ -242,13 +267,19 @@ def test_a_tmpdir_inside_a_small_tmpfs_is_remounted_at_its_mount_point(tmp_path,
     root = tmp_path / "root"
     shutil.copytree(str(case_dir("cpu-only-small-tmpfs") / "root"), str(root))
     (root / "tmp" / "build").mkdir(parents=True)
-    facts = gather_facts(root=str(root), env={"PATH": "", "TMPDIR": "/tmp/build"}, only_sections=["os", "temp"],
-                         rules=rules, platform_info=CASE_PLATFORM)
+    facts = gather_facts(
+        root=str(root),
+        env={"PATH": "", "TMPDIR": "/tmp/build"},
+        only_sections=["os", "temp"],
+        rules=rules,
+        platform_info=CASE_PLATFORM,
+    )
     assert facts["temp"]["path"] == "/tmp/build"
     assert facts["temp"]["mount_point"] == "/tmp" and facts["temp"]["is_tmpfs"] is True
-    facts["temp"]["free_bytes"] = 3 * 10 ** 9
-    finding = next(item for item in evaluate(facts, rules, "https://example.test/")["findings"]
-                   if item["id"] == "tmp.space")
+    facts["temp"]["free_bytes"] = 3 * 10**9
+    finding = next(
+        item for item in evaluate(facts, rules, "https://example.test/")["findings"] if item["id"] == "tmp.space"
+    )
     assert finding["status"] == "fail"
     assert finding["fix"].endswith(" /tmp"), finding["fix"]
 
@@ -283,8 +314,9 @@ def test_tools_side_by_side_give_the_facts_of_one_call_after_another(rules, name
     env = {"PATH": str(folder / "bin"), "HOME": "/home/user"}
     env.update(json.loads((folder / "env.json").read_text(encoding="utf-8")))
     for case_rules in (rules, _unsupported_python(rules)):
-        together, one_by_one = _probe_both_ways(root=str(folder / "root"), env=env, rules=case_rules,
-                                                platform_info=CASE_PLATFORM)
+        together, one_by_one = _probe_both_ways(
+            root=str(folder / "root"), env=env, rules=case_rules, platform_info=CASE_PLATFORM
+        )
         # Same values, and the same order of keys and GPUs: the JSON is byte for byte the same.
         assert json.dumps(together) == json.dumps(one_by_one)
         assert together["probe_errors"] == {}
@@ -300,15 +332,17 @@ def test_macos_calls_side_by_side_give_the_same_facts(tmp_path, rules, name):
     for tool, body in tools.items():
         _fake_tool(tmp_path, body, name=tool)
     mac = Platform(system="Darwin", release="23.4.0", machine="arm64")
-    together, one_by_one = _probe_both_ways(root=str(tmp_path), env={"PATH": str(tmp_path / "bin")},
-                                            rules=rules, platform_info=mac)
+    together, one_by_one = _probe_both_ways(
+        root=str(tmp_path), env={"PATH": str(tmp_path / "bin")}, rules=rules, platform_info=mac
+    )
     assert json.dumps(together) == json.dumps(one_by_one)
     assert together["probe_errors"] == {}
     assert together["os"]["apple_silicon"] is True and together["os"]["rosetta"] is False
     assert together["macos"]["xcode_cli"] is True
     assert together["os"]["version"] == parse_sw_vers((folder / "sw_vers.txt").read_text())["ProductVersion"]
     assert [gpu["name"] for gpu in together["gpus"]] == [
-        (folder / "sysctl-machdep.cpu.brand_string.txt").read_text().strip()]
+        (folder / "sysctl-machdep.cpu.brand_string.txt").read_text().strip()
+    ]
 
 
 def test_every_gpu_tool_call_runs_at_the_same_time(tmp_path):
@@ -319,17 +353,29 @@ def test_every_gpu_tool_call_runs_at_the_same_time(tmp_path):
     """
     marks = tmp_path / "started"
     marks.mkdir()
-    wait_for_all = ('PATH=/usr/bin:/bin; touch "%s/$$"; n=0; while [ "$(ls "%s" | wc -l)" -lt 5 ]; do '
-                    'n=$((n+1)); [ $n -gt 100 ] && { echo "alone" >&2; exit 1; }; sleep 0.05; done; ' % (marks, marks))
+    wait_for_all = (
+        'PATH=/usr/bin:/bin; touch "%s/$$"; n=0; while [ "$(ls "%s" | wc -l)" -lt 5 ]; do '
+        'n=$((n+1)); [ $n -gt 100 ] && { echo "alone" >&2; exit 1; }; sleep 0.05; done; ' % (marks, marks)
+    )
     nvidia, amd = case_dir("rtx-4090"), case_dir("amd-rx-7900-xtx-rocm-smi")
-    _fake_tool(tmp_path, wait_for_all + 'case "$*" in --query-gpu=*) cat "%s/nvidia-smi-query.txt" ;; '
-                                        '*) cat "%s/nvidia-smi.txt" ;; esac' % (nvidia, nvidia))
-    _fake_tool(tmp_path, wait_for_all + 'case "$*" in *showmeminfo*) cat "%s/rocm-smi-vram.json" ;; '
-                                        '*showproductname*) cat "%s/rocm-smi-product.json" ;; '
-                                        '*) cat "%s/rocm-smi-driver.json" ;; esac' % (amd, amd, amd),
-               name="rocm-smi")
-    facts = gather_facts(root=str(tmp_path), env={"PATH": str(tmp_path / "bin")}, platform_info=CASE_PLATFORM,
-                         only_sections=["nvidia", "amd"])
+    _fake_tool(
+        tmp_path,
+        wait_for_all + 'case "$*" in --query-gpu=*) cat "%s/nvidia-smi-query.txt" ;; '
+        '*) cat "%s/nvidia-smi.txt" ;; esac' % (nvidia, nvidia),
+    )
+    _fake_tool(
+        tmp_path,
+        wait_for_all + 'case "$*" in *showmeminfo*) cat "%s/rocm-smi-vram.json" ;; '
+        '*showproductname*) cat "%s/rocm-smi-product.json" ;; '
+        '*) cat "%s/rocm-smi-driver.json" ;; esac' % (amd, amd, amd),
+        name="rocm-smi",
+    )
+    facts = gather_facts(
+        root=str(tmp_path),
+        env={"PATH": str(tmp_path / "bin")},
+        platform_info=CASE_PLATFORM,
+        only_sections=["nvidia", "amd"],
+    )
     assert (facts["nvidia_smi"]["status"], facts["rocm_smi"]["status"]) == ("ok", "ok")
     assert [gpu["vendor"] for gpu in facts["gpus"]] == ["nvidia", "amd"]
     assert facts["gpus"][0]["cuda_version"] is not None and facts["rocm_smi"]["driver_version"] is not None
@@ -338,21 +384,26 @@ def test_every_gpu_tool_call_runs_at_the_same_time(tmp_path):
 
 def test_a_probe_raising_leaves_no_tool_running_and_the_others_probed(tmp_path, monkeypatch):
     from checks import probes
+
     _fake_tool(tmp_path, 'PATH=/usr/bin:/bin; touch "%s/ran-$1"; sleep 1; exit 1' % tmp_path)
     monkeypatch.setattr(probes, "probe_nvidia", lambda facts, context, text=None: 1 / 0)
-    facts = gather_facts(root=str(case_dir("rtx-4090") / "root"), env={"PATH": str(tmp_path / "bin")},
-                         platform_info=CASE_PLATFORM)
+    facts = gather_facts(
+        root=str(case_dir("rtx-4090") / "root"), env={"PATH": str(tmp_path / "bin")}, platform_info=CASE_PLATFORM
+    )
     assert facts["probe_errors"] == {"nvidia": "ZeroDivisionError: division by zero"}
     assert facts["os"]["distro"]["id"] == "arch" and facts["gpu_hardware"]["nvidia"] is True
     # Its calls had begun: gather_facts waited for them to end before it returned.
-    assert sorted(path.name for path in tmp_path.glob("ran-*")) == ["ran-", "ran---query-gpu=" + ",".join(
-        __import__("checks.parsers.nvidia_smi", fromlist=["x"]).QUERY_FIELDS)]
+    assert sorted(path.name for path in tmp_path.glob("ran-*")) == [
+        "ran-",
+        "ran---query-gpu=" + ",".join(__import__("checks.parsers.nvidia_smi", fromlist=["x"]).QUERY_FIELDS),
+    ]
 
 
 def test_a_started_call_that_raises_is_made_again_by_its_probe_and_prints_nothing(monkeypatch, capfd):
     import threading
 
     import checks.run
+
     real = checks.run.run_tool
 
     def raising_in_a_thread(*args, **kwargs):
@@ -361,11 +412,15 @@ def test_a_started_call_that_raises_is_made_again_by_its_probe_and_prints_nothin
         return real(*args, **kwargs)
 
     monkeypatch.setattr(checks.run, "run_tool", raising_in_a_thread)
-    escaped = []    # what would reach the terminal as a thread's traceback
+    escaped = []  # what would reach the terminal as a thread's traceback
     monkeypatch.setattr(threading, "excepthook", escaped.append)
     folder = case_dir("rtx-4090")
-    facts = gather_facts(root=str(folder / "root"), env={"PATH": str(folder / "bin")}, platform_info=CASE_PLATFORM,
-                         only_sections=["nvidia"])
+    facts = gather_facts(
+        root=str(folder / "root"),
+        env={"PATH": str(folder / "bin")},
+        platform_info=CASE_PLATFORM,
+        only_sections=["nvidia"],
+    )
     assert facts["probe_errors"] == {} and facts["nvidia_smi"]["status"] == "ok"
     assert facts["gpus"][0]["cuda_version"] is not None
     assert escaped == [] and capfd.readouterr().err == ""
@@ -381,8 +436,11 @@ def _replaying_tool(tmp_path, table, query_report, csv="NVIDIA GeForce RTX 2080 
     """A fake nvidia-smi printing recorded outputs: the CSV for --query-gpu, the report for -q, else the table."""
     (tmp_path / "table.txt").write_text(table, encoding="utf-8")
     (tmp_path / "q.txt").write_text(query_report, encoding="utf-8")
-    return _fake_tool(tmp_path, 'case "$1" in\n  --query-gpu=*) echo "%s" ;;\n  -q) /bin/cat "%s" ;;\n  *) /bin/cat "%s" ;;\n'
-                                'esac' % (csv, tmp_path / "q.txt", tmp_path / "table.txt"))
+    return _fake_tool(
+        tmp_path,
+        'case "$1" in\n  --query-gpu=*) echo "%s" ;;\n  -q) /bin/cat "%s" ;;\n  *) /bin/cat "%s" ;;\n'
+        'esac' % (csv, tmp_path / "q.txt", tmp_path / "table.txt"),
+    )
 
 
 def test_an_r610_nvidia_smi_gives_driver_and_cuda_from_its_kmd_banner(tmp_path):
@@ -408,13 +466,16 @@ def test_no_cuda_anywhere_is_unknown_with_the_reason(tmp_path):
     assert "CUDA Version: N/A" in facts["unknown"]["nvidia_smi.cuda_version"]
 
 
-@pytest.mark.parametrize("body, failure", [
-    ('echo "Failed to initialize NVML: Unknown Error"; exit 255', "nvml-unknown-error"),
-    ('echo "Unable to determine the device handle for GPU0000:07:00.0: Unknown Error"; exit 15', "gpu-lost"),
-    ('echo "No devices were found"; exit 6', "no-devices"),
-    ('echo "something nobody has seen" >&2; exit 9', "driver-not-loaded"),    # by its documented exit code
-    ('echo "something nobody has seen" >&2; exit 1', None),
-])
+@pytest.mark.parametrize(
+    "body, failure",
+    [
+        ('echo "Failed to initialize NVML: Unknown Error"; exit 255', "nvml-unknown-error"),
+        ('echo "Unable to determine the device handle for GPU0000:07:00.0: Unknown Error"; exit 15', "gpu-lost"),
+        ('echo "No devices were found"; exit 6', "no-devices"),
+        ('echo "something nobody has seen" >&2; exit 9', "driver-not-loaded"),  # by its documented exit code
+        ('echo "something nobody has seen" >&2; exit 1', None),
+    ],
+)
 def test_a_live_failure_lands_in_facts_with_its_rules_id(tmp_path, body, failure):
     bin_dir = _fake_tool(tmp_path, body)
     facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, only_sections=["nvidia"])

@@ -3,6 +3,7 @@
 Before this reading (banner by meaning, failures by rules id, CSV without
 CUDA as "can't tell", -q reports), 26 of these 45 outputs were read wrong.
 """
+
 import json
 
 import pytest
@@ -35,8 +36,9 @@ def test_the_parser_reads_the_published_values(name, path, expected):
     if expected["kind"] == "failure":
         assert result["failure"] == expected["failure"]
         return
-    assert [(gpu["name"], gpu["vram_bytes"], gpu["name_truncated"]) for gpu in result["gpus"]] == \
-        [(gpu["name"], gpu["vram_mib"] * MIB, gpu.get("truncated", False)) for gpu in expected["gpus"]]
+    assert [(gpu["name"], gpu["vram_bytes"], gpu["name_truncated"]) for gpu in result["gpus"]] == [
+        (gpu["name"], gpu["vram_mib"] * MIB, gpu.get("truncated", False)) for gpu in expected["gpus"]
+    ]
     assert (result["driver_version"], result["cuda_version"]) == (expected["driver_version"], expected["cuda_version"])
 
 
@@ -60,11 +62,17 @@ def test_the_cli_and_the_paste_box_read_it_alike_and_right(name, path, expected,
     for key in ("status", "failure", "message"):
         assert report["facts"]["nvidia_smi"][key] == pasted["facts"]["nvidia_smi"][key], key
     if expected.get("failure") == "not-installed":
-        return    # no driver: the script reads this machine's PCI bus, the page cannot
-    shown = [dict((key, item[key]) for key in ("id", "status", "detail")) for item in pasted["findings"]
-             if item["id"] in NVIDIA_RULES]
-    assert shown == [dict((key, item[key]) for key in ("id", "status", "detail")) for item in report["findings"]
-                     if item["id"] in NVIDIA_RULES]
+        return  # no driver: the script reads this machine's PCI bus, the page cannot
+    shown = [
+        dict((key, item[key]) for key in ("id", "status", "detail"))
+        for item in pasted["findings"]
+        if item["id"] in NVIDIA_RULES
+    ]
+    assert shown == [
+        dict((key, item[key]) for key in ("id", "status", "detail"))
+        for item in report["findings"]
+        if item["id"] in NVIDIA_RULES
+    ]
 
 
 def test_a_query_csv_says_the_driver_and_that_cuda_is_not_in_it(capsys):
@@ -78,7 +86,7 @@ def test_a_query_csv_says_the_driver_and_that_cuda_is_not_in_it(capsys):
 def test_a_cut_name_is_decided_when_no_problematic_series_can_start_that_way(capsys):
     path = real_outputs.REAL_OUTPUTS / "exporter-linux-geforce-rtx-2080-super-610.57.04" / "nvidia-smi.txt"
     problematic = next(item for item in cli_report(path, capsys)["findings"] if item["id"] == "gpu.problematic")
-    assert problematic["status"] == "pass"     # "NVIDIA GeForce RTX 2080 ..." is no GTX 10xx/16xx, whatever follows
+    assert problematic["status"] == "pass"  # "NVIDIA GeForce RTX 2080 ..." is no GTX 10xx/16xx, whatever follows
     path = real_outputs.REAL_OUTPUTS / "laptop-geforce-truncated-470" / "nvidia-smi.txt"
     problematic = next(item for item in cli_report(path, capsys)["findings"] if item["id"] == "gpu.problematic")
     assert problematic["status"] == "unknown"  # "NVIDIA GeForce ..." could be a GTX 1650

@@ -5,6 +5,7 @@ expected.json with the values a correct parser reads. Before these parsers the
 checker read 4 of the 21 right, check.py had no option for them, and the paste
 box took 9 of them for a failed nvidia-smi ("not ready", "No dedicated GPU").
 """
+
 import io
 import json
 import sys
@@ -67,8 +68,10 @@ def test_rocm_smi_values(name, text, expected):
 @pytest.mark.parametrize("name, text, expected", MAC, ids=ids(MAC))
 def test_system_profiler_values(name, text, expected):
     result = parse_system_profiler(text)
-    assert result["format"] == {"SPDisplaysDataType": "displays", "SPHardwareDataType": "hardware"}[
-        expected["sections"][0]]
+    assert (
+        result["format"]
+        == {"SPDisplaysDataType": "displays", "SPHardwareDataType": "hardware"}[expected["sections"][0]]
+    )
     assert result["apple_silicon"] is expected["apple_silicon"]
     assert result["hardware"]["chip"] == expected["chip"]
     assert result["hardware"]["memory_bytes"] == expected["memory_bytes"]
@@ -100,8 +103,9 @@ def test_check_py_and_the_paste_box_give_the_same_facts_and_findings(name, text,
     page = run_paste(text, SITE)["report"]
     assert page is not None, name
     assert script["facts"] == page["facts"]
-    assert [(item["id"], item["status"], item["detail"]) for item in script["findings"]] == \
-        [(item["id"], item["status"], item["detail"]) for item in page["findings"]]
+    assert [(item["id"], item["status"], item["detail"]) for item in script["findings"]] == [
+        (item["id"], item["status"], item["detail"]) for item in page["findings"]
+    ]
     assert script["facts"]["origin"] == expected["kind"]
 
 
@@ -146,8 +150,9 @@ def test_system_profiler_facts(name, text, expected):
         assert findings["gpu.dedicated"]["status"] == "unknown"
         assert "system_profiler SPDisplaysDataType" in findings["gpu.dedicated"]["detail"]
     else:
-        assert [(gpu["vendor"], gpu["name"]) for gpu in facts["gpus"]] == \
-            [(gpu["vendor"], gpu["name"]) for gpu in expected["gpus"]]
+        assert [(gpu["vendor"], gpu["name"]) for gpu in facts["gpus"]] == [
+            (gpu["vendor"], gpu["name"]) for gpu in expected["gpus"]
+        ]
 
 
 PROSE = [
@@ -191,7 +196,7 @@ def test_outputs_pasted_together_are_read_together():
     hardware = dict((name, text) for name, text, _ in MAC)["mac-hardware-imac15-tabs"]
     displays = dict((name, text) for name, text, _ in MAC)["mac-displays-imacpro-vega64"]
     both = parse_system_profiler(hardware + displays)
-    assert both["format"] == "mixed" and both["hardware"]["memory_bytes"] == 32 * 2 ** 30
+    assert both["format"] == "mixed" and both["hardware"]["memory_bytes"] == 32 * 2**30
     assert [gpu["name"] for gpu in both["gpus"]] == ["Radeon Pro Vega 64"]
 
 
@@ -209,20 +214,23 @@ def test_a_value_on_a_cut_last_line_is_not_read():
 
 def test_rocm_6_concise_table_with_names_under_rows():
     """ROCm 6.0's layout prints each name, cut to 20 characters, under its row."""
-    text = ("=========================================== ROCm System Management Interface ===========\n"
-            "===================================================== Concise Info ======================\n"
-            "Device  [Model : Revision]    Temp        Power     Partitions      SCLK    MCLK    VRAM%  GPU%\n"
-            "        Name (20 chars)       (Junction)  (Socket)  (Mem, Compute)\n"
-            "=========================================================================================\n"
-            "0       [0x74a1 : 0x00]       43.0\u00b0C      145.0W    NPS1, SPX       131Mhz  900Mhz  0%   0%\n"
-            "        AMD Instinct MI300X\n"
-            "=========================================================================================\n")
+    text = (
+        "=========================================== ROCm System Management Interface ===========\n"
+        "===================================================== Concise Info ======================\n"
+        "Device  [Model : Revision]    Temp        Power     Partitions      SCLK    MCLK    VRAM%  GPU%\n"
+        "        Name (20 chars)       (Junction)  (Socket)  (Mem, Compute)\n"
+        "=========================================================================================\n"
+        "0       [0x74a1 : 0x00]       43.0\u00b0C      145.0W    NPS1, SPX       131Mhz  900Mhz  0%   0%\n"
+        "        AMD Instinct MI300X\n"
+        "=========================================================================================\n"
+    )
     (card,) = parse_rocm_smi(text)["cards"]
     assert card["name"] == "AMD Instinct MI300X" and card["name_truncated"] is False and card["vram_bytes"] is None
 
 
 def test_reports_from_tool_outputs_validate_against_the_published_schema(project_root):
     import jsonschema
+
     schema = json.loads((project_root / "docs" / "reference" / "report.schema.json").read_text(encoding="utf-8"))
     for name, text, _ in (ROCM[0], MAC[0], MAC[-1]):
         jsonschema.Draft202012Validator(schema).validate(run_paste(text, SITE)["report"])

@@ -1,4 +1,5 @@
 """Renderers: terminal marks, colour and ASCII fallback; Markdown; stable JSON."""
+
 import io
 import json
 
@@ -24,13 +25,13 @@ def sample_report(rules):
     facts = new_facts("probe")
     facts["os"].update(system="Linux", distro={"id": "ubuntu", "id_like": ["debian"], "pretty_name": "Ubuntu | 24.04"})
     facts["python"]["version"] = "3.11.9"
-    facts["ram"]["total_bytes"] = 8 * 10 ** 9
+    facts["ram"]["total_bytes"] = 8 * 10**9
     gpu = new_gpu("nvidia", "NVIDIA GeForce GTX 1660 SUPER", "nvidia-smi")
-    gpu.update(vram_bytes=5936 * 2 ** 20, driver_version="550.54", cuda_version="12.4")
+    gpu.update(vram_bytes=5936 * 2**20, driver_version="550.54", cuda_version="12.4")
     facts["gpus"] = [gpu]
     facts["nvidia_smi"]["status"] = "ok"
-    facts["disk"].update(measured_path="/home/u", free_bytes=500 * 10 ** 9, rotational=False)
-    facts["temp"].update(path="/tmp", is_tmpfs=False, fs_type="ext4", free_bytes=10 ** 11)
+    facts["disk"].update(measured_path="/home/u", free_bytes=500 * 10**9, rotational=False)
+    facts["temp"].update(path="/tmp", is_tmpfs=False, fs_type="ext4", free_bytes=10**11)
     facts["libs"] = {"libGL.so.1": True, "libglib-2.0.so.0": True}
     return evaluate(facts, rules, SITE)
 
@@ -61,8 +62,11 @@ def test_lines_wrap_at_the_terminal_width_at_spaces_keeping_their_indent(rules):
     # Only a word longer than the width (a URL) may stick out, alone on its line.
     assert all(len(line) <= 60 or len(line.split()) == 1 for line in lines)
     detail = next(item["detail"] for item in report["findings"] if item["id"] == "gpu.vram")
-    start = next(index for index, line in enumerate(lines)
-                 if line.startswith("    ") and len(line.strip()) > 40 and detail.startswith(line.strip()))
+    start = next(
+        index
+        for index, line in enumerate(lines)
+        if line.startswith("    ") and len(line.strip()) > 40 and detail.startswith(line.strip())
+    )
     block = []
     for line in lines[start:]:
         if not line.startswith("    ") or line.lstrip().startswith(("Fix:", "More:")):
@@ -87,11 +91,19 @@ def test_no_gpu_is_said_once_under_a_fitting_heading(rules):
 
 def test_a_name_cut_short_stays_whole_in_a_one_line_summary():
     from checks.render.terminal import first_sentence
-    assert first_sentence("NVIDIA GeForce GTX 108... is not in a problematic series.") == \
-        "NVIDIA GeForce GTX 108... is not in a problematic series"
-    assert first_sentence("GeForce GTX 108...: not in a problematic series.") == "GeForce GTX 108...: not in a problematic series"
-    assert first_sentence("Python 3.11.9 (Invoke supports 3.10 or 3.11). More here.") == \
-        "Python 3.11.9 (Invoke supports 3.10 or 3.11)"
+
+    assert (
+        first_sentence("NVIDIA GeForce GTX 108... is not in a problematic series.")
+        == "NVIDIA GeForce GTX 108... is not in a problematic series"
+    )
+    assert (
+        first_sentence("GeForce GTX 108...: not in a problematic series.")
+        == "GeForce GTX 108...: not in a problematic series"
+    )
+    assert (
+        first_sentence("Python 3.11.9 (Invoke supports 3.10 or 3.11). More here.")
+        == "Python 3.11.9 (Invoke supports 3.10 or 3.11)"
+    )
 
 
 def test_verbose_shows_the_detail_of_passed_findings(rules):
@@ -122,7 +134,7 @@ def test_markdown_has_a_details_block_with_findings_models_and_facts(rules):
     assert "| System memory (RAM) | 8 GB of RAM" in text
     assert "| Stable Diffusion XL | Stable Diffusion XL needs 8 GB VRAM" in text
     assert "NVIDIA GeForce GTX 1660 SUPER (6.2 GB)" in text
-    assert "Ubuntu \\| 24.04" in text                                  # pipes cannot break the table
+    assert "Ubuntu \\| 24.04" in text  # pipes cannot break the table
 
 
 def test_json_is_stable_and_round_trips(rules):
@@ -147,7 +159,7 @@ def test_reports_validate_against_the_published_schema(rules, project_root):
 def test_markdown_leaves_out_what_the_run_did_not_probe(rules):
     # --only ram.total probes no GPU, disk or temp: the block must not show None or "none found".
     facts = new_facts("probe")
-    facts["ram"]["total_bytes"] = 16 * 2 ** 30
+    facts["ram"]["total_bytes"] = 16 * 2**30
     text = render_markdown(evaluate(facts, rules, "https://example.invalid/", only=["ram.total"]))
     assert "| GPUs | not checked |" in text
     assert "None" not in text

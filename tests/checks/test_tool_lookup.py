@@ -1,4 +1,5 @@
 """Tool look-up that a planted file cannot hijack, on Windows and elsewhere."""
+
 import os
 
 from checks.probes import Platform
@@ -21,26 +22,34 @@ def _windows_machine(tmp_path, files, path, **env):
 
 
 def test_windows_lookup_takes_only_absolute_entries_and_exe_or_com(tmp_path):
-    context = _windows_machine(tmp_path, [
-        "C:\\Users\\x\\Downloads\\nvidia-smi.exe",       # the current folder of a user who downloaded it
-        "C:\\Tools\\nvidia-smi.bat", "C:\\Tools\\nvidia-smi.cmd", "C:\\Tools\\nvidia-smi",
-        "C:\\Later\\nvidia-smi.com",
-    ], ".;;Downloads;\\Tools;C:Tools;C:\\Tools;C:\\Later")
+    context = _windows_machine(
+        tmp_path,
+        [
+            "C:\\Users\\x\\Downloads\\nvidia-smi.exe",  # the current folder of a user who downloaded it
+            "C:\\Tools\\nvidia-smi.bat",
+            "C:\\Tools\\nvidia-smi.cmd",
+            "C:\\Tools\\nvidia-smi",
+            "C:\\Later\\nvidia-smi.com",
+        ],
+        ".;;Downloads;\\Tools;C:Tools;C:\\Tools;C:\\Later",
+    )
     assert context.which("nvidia-smi") == "C:\\Later\\nvidia-smi.com"
     assert context.which("nvidia-smi.bat") is None
     assert context.which("..\\Tools\\nvidia-smi") is None
 
 
 def test_windows_lookup_prefers_exe_and_keeps_path_order(tmp_path):
-    context = _windows_machine(tmp_path, ["C:\\A\\py.com", "C:\\A\\py.exe", "C:\\B\\py.exe"],
-                               '"C:\\A";C:\\B\\')
+    context = _windows_machine(tmp_path, ["C:\\A\\py.com", "C:\\A\\py.exe", "C:\\B\\py.exe"], '"C:\\A";C:\\B\\')
     assert context.which("py") == "C:\\A\\py.exe"
     assert context.which("py.exe") == "C:\\A\\py.exe"
 
 
 def test_nvidia_smi_from_system32_before_path(tmp_path):
-    files = ["C:\\Windows\\System32\\nvidia-smi.exe", "C:\\Evil\\nvidia-smi.exe",
-             "C:\\Program Files\\NVIDIA Corporation\\NVSMI\\nvidia-smi.exe"]
+    files = [
+        "C:\\Windows\\System32\\nvidia-smi.exe",
+        "C:\\Evil\\nvidia-smi.exe",
+        "C:\\Program Files\\NVIDIA Corporation\\NVSMI\\nvidia-smi.exe",
+    ]
     env = {"SYSTEMROOT": "C:\\Windows", "PROGRAMFILES": "C:\\Program Files"}
     context = _windows_machine(tmp_path, files, "C:\\Evil", **env)
     assert find_nvidia_smi(context) == "C:\\Windows\\System32\\nvidia-smi.exe"
@@ -57,8 +66,11 @@ def test_a_relative_systemroot_is_not_trusted(tmp_path):
 
 
 def test_py_launcher_from_its_install_folders_before_path(tmp_path):
-    files = ["C:\\Windows\\py.exe", "C:\\Users\\x\\AppData\\Local\\Programs\\Python\\Launcher\\py.exe",
-             "C:\\Evil\\py.exe"]
+    files = [
+        "C:\\Windows\\py.exe",
+        "C:\\Users\\x\\AppData\\Local\\Programs\\Python\\Launcher\\py.exe",
+        "C:\\Evil\\py.exe",
+    ]
     env = {"WINDIR": "C:\\Windows", "LOCALAPPDATA": "C:\\Users\\x\\AppData\\Local"}
     context = _windows_machine(tmp_path, files, "C:\\Evil", **env)
     assert find_py_launcher(context) == files[0]

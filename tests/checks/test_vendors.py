@@ -4,6 +4,7 @@ Each test breaks without the code it names: the per-backend minimums (an 8 GB
 AMD card once passed SDXL), gpu.torch (an RTX 5090 once passed everything),
 and the Windows/macOS probes and checks.
 """
+
 import copy
 import os
 
@@ -16,26 +17,34 @@ from checks.probes.interpreters import certificate_facts, path_python_kind
 from rules.loader import RulesError, load_rules
 
 SITE = "https://example.test/"
-MIB = 2 ** 20
-KIB = 2 ** 10
-GIB = 2 ** 30
+MIB = 2**20
+KIB = 2**10
+GIB = 2**30
 
 
 def linux_box(**changes):
     """A healthy Linux machine with an 8 GB NVIDIA card; `changes` replace or update sections."""
     facts = new_facts("probe")
-    facts["os"].update(system="Linux", release="6.8", machine="x86_64",
-                       distro={"id": "ubuntu", "id_like": ["debian"], "version_id": "24.04",
-                               "pretty_name": "Ubuntu 24.04 LTS"})
+    facts["os"].update(
+        system="Linux",
+        release="6.8",
+        machine="x86_64",
+        distro={"id": "ubuntu", "id_like": ["debian"], "version_id": "24.04", "pretty_name": "Ubuntu 24.04 LTS"},
+    )
     facts["python"].update(version="3.11.9", executable="/usr/bin/python3", implementation="CPython", bits=64)
     facts["ram"].update(total_bytes=16318040 * KIB, source="/proc/meminfo")
     facts["gpus"] = [nvidia("NVIDIA GeForce RTX 3070", 8192, cc="8.6")]
     facts["gpu_hardware"] = {"nvidia": True, "amd": False}
     facts["nvidia_smi"].update(status="ok", path="/usr/bin/nvidia-smi", exit_code=0)
     facts["rocm_smi"].update(status="missing")
-    facts["disk"].update(install_dir="/home/u/invokeai", measured_path="/home/u",
-                         free_bytes=400 * 10 ** 9, total_bytes=1000 * 10 ** 9, rotational=False)
-    facts["temp"].update(path="/tmp", fs_type="ext4", is_tmpfs=False, free_bytes=400 * 10 ** 9)
+    facts["disk"].update(
+        install_dir="/home/u/invokeai",
+        measured_path="/home/u",
+        free_bytes=400 * 10**9,
+        total_bytes=1000 * 10**9,
+        rotational=False,
+    )
+    facts["temp"].update(path="/tmp", fs_type="ext4", is_tmpfs=False, free_bytes=400 * 10**9)
     facts["libs"] = {"libGL.so.1": True, "libglib-2.0.so.0": True}
     for section, values in changes.items():
         if isinstance(facts.get(section), dict) and isinstance(values, dict):
@@ -66,18 +75,29 @@ def amd(name, gib):
 
 
 def amd_box(gib, system="Linux"):
-    facts = linux_box(gpus=[amd("AMD Radeon RX 7600", gib)], gpu_hardware={"nvidia": False, "amd": True},
-                      nvidia_smi={"status": "missing"},
-                      rocm_smi={"status": "ok", "driver_version": "6.7.0", "rocm_version": "6.2.0"})
+    facts = linux_box(
+        gpus=[amd("AMD Radeon RX 7600", gib)],
+        gpu_hardware={"nvidia": False, "amd": True},
+        nvidia_smi={"status": "missing"},
+        rocm_smi={"status": "ok", "driver_version": "6.7.0", "rocm_version": "6.2.0"},
+    )
     facts["os"]["system"] = system
     return facts
 
 
 def mac(ram_gib, apple_silicon=True):
     gpus = [new_gpu("apple", "Apple M2", "sysctl")] if apple_silicon else []
-    facts = linux_box(os={"system": "Darwin", "machine": "arm64" if apple_silicon else "x86_64",
-                          "apple_silicon": apple_silicon, "distro": None},
-                      gpus=gpus, gpu_hardware=None, ram={"total_bytes": ram_gib * GIB})
+    facts = linux_box(
+        os={
+            "system": "Darwin",
+            "machine": "arm64" if apple_silicon else "x86_64",
+            "apple_silicon": apple_silicon,
+            "distro": None,
+        },
+        gpus=gpus,
+        gpu_hardware=None,
+        ram={"total_bytes": ram_gib * GIB},
+    )
     facts["nvidia_smi"]["status"] = "missing"
     return facts
 
@@ -124,8 +144,9 @@ def test_an_intel_mac_is_told_the_page_asks_for_apple_silicon(rules):
 
 def test_a_new_backend_is_data_only(rules):
     changed = copy.deepcopy(rules)
-    changed["backends"].append({"id": "xpu", "vendor": "intel", "name": "Intel Arc", "memory": "VRAM",
-                                "systems": ["linux", "windows"]})
+    changed["backends"].append(
+        {"id": "xpu", "vendor": "intel", "name": "Intel Arc", "memory": "VRAM", "systems": ["linux", "windows"]}
+    )
     for family, size in zip(changed["model_families"], ("6 GB", "12 GB")):
         family["min_memory"]["xpu"] = size
     # The evaluation needs no change: a vendor with a backend is judged by its column.
@@ -139,6 +160,7 @@ def test_a_new_backend_is_data_only(rules):
 
 def test_the_loader_wants_a_minimum_per_backend(tmp_path):
     from rules import RULES_PATH, SCHEMA_PATH
+
     text = RULES_PATH.read_text(encoding="utf-8").replace("      mps: 16 GB\n", "", 1)
     (tmp_path / "requirements.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "requirements.schema.json").write_text(SCHEMA_PATH.read_text(encoding="utf-8"), encoding="utf-8")
@@ -168,17 +190,34 @@ def test_an_rtx_5090_is_known_by_name_without_compute_cap(rules):
     assert torch["status"] == "fail" and "by name" in torch["detail"]
 
 
-@pytest.mark.parametrize("cc,status", [("8.9", "pass"), ("8.6", "pass"), ("6.1", "pass"), ("5.2", "pass"),
-                                       ("9.0", "pass"), ("3.7", "fail"), ("10.0", "fail"), ("12.0", "fail")])
+@pytest.mark.parametrize(
+    "cc,status",
+    [
+        ("8.9", "pass"),
+        ("8.6", "pass"),
+        ("6.1", "pass"),
+        ("5.2", "pass"),
+        ("9.0", "pass"),
+        ("3.7", "fail"),
+        ("10.0", "fail"),
+        ("12.0", "fail"),
+    ],
+)
 def test_compute_capabilities_against_the_builds_architectures(rules, cc, status):
     gpu = nvidia("NVIDIA Some GPU", 16384, cc=cc)
     assert finding(evaluate(linux_box(gpus=[gpu]), rules, SITE), "gpu.torch")["status"] == status
 
 
-@pytest.mark.parametrize("system,driver,cuda,status", [
-    ("Linux", "525.60.13", "12.0", "pass"), ("Linux", "520.61.05", "11.8", "fail"),
-    ("Windows", "527.41", "12.0", "pass"), ("Windows", "522.06", "11.8", "fail"),
-    ("Linux", "470.256.02", "11.4", "fail")])
+@pytest.mark.parametrize(
+    "system,driver,cuda,status",
+    [
+        ("Linux", "525.60.13", "12.0", "pass"),
+        ("Linux", "520.61.05", "11.8", "fail"),
+        ("Windows", "527.41", "12.0", "pass"),
+        ("Windows", "522.06", "11.8", "fail"),
+        ("Linux", "470.256.02", "11.4", "fail"),
+    ],
+)
 def test_the_driver_must_run_the_builds_cuda(rules, system, driver, cuda, status):
     gpu = nvidia("NVIDIA GeForce RTX 3060", 12288, cc="8.6")
     gpu.update(driver_version=driver, cuda_version=cuda)
@@ -226,14 +265,20 @@ def windows_facts(tmp_path, registry, dlls=("vcruntime140.dll", "msvcp140.dll"))
     system32.mkdir(parents=True)
     for dll in dlls:
         (system32 / dll).write_bytes(b"MZ")
-    return gather_facts(root=str(tmp_path), env={"PATH": str(tmp_path / "bin"), "SYSTEMROOT": "/Windows"},
-                        rules=load_rules(), platform_info=WINDOWS, registry=registry,
-                        only_sections=("os", "windows"))
+    return gather_facts(
+        root=str(tmp_path),
+        env={"PATH": str(tmp_path / "bin"), "SYSTEMROOT": "/Windows"},
+        rules=load_rules(),
+        platform_info=WINDOWS,
+        registry=registry,
+        only_sections=("os", "windows"),
+    )
 
 
 def registry_of(values):
     def read(key, name):
         return values[(key, name)]
+
     return read
 
 
@@ -251,6 +296,7 @@ def test_the_long_paths_probe_reads_the_registry(tmp_path, rules, values, expect
 def test_an_unreadable_registry_is_unknown(tmp_path, rules):
     def broken(key, name):
         raise PermissionError("access denied")
+
     facts = windows_facts(tmp_path, broken)
     assert facts["windows"]["long_paths"] is None and "access denied" in facts["unknown"]["windows.long_paths"]
     assert finding(evaluate(facts, rules, SITE), "windows.long_paths")["status"] == "unknown"
@@ -258,6 +304,7 @@ def test_an_unreadable_registry_is_unknown(tmp_path, rules):
 
 def test_another_machines_registry_is_never_read(rules):
     from checks.probes.context import ProbeContext
+
     value, why = ProbeContext(platform_info=WINDOWS).read_registry(*LONG_PATHS)
     if os.name != "nt":
         assert value is None and "another machine" in why
@@ -290,18 +337,30 @@ def test_the_python_on_path_is_told_apart(tmp_path):
 def windows_python(**python):
     facts = linux_box()
     facts["os"].update(system="Windows", distro=None)
-    facts["python"].update(executable="C:\\Python311\\python.exe", path_python="C:\\Python311\\python.exe",
-                           path_python_kind="installed", microsoft_store=False)
+    facts["python"].update(
+        executable="C:\\Python311\\python.exe",
+        path_python="C:\\Python311\\python.exe",
+        path_python_kind="installed",
+        microsoft_store=False,
+    )
     facts["python"].update(python)
     return facts
 
 
-@pytest.mark.parametrize("python,words", [
-    ({"path_python_kind": "store-alias", "path_python": "C:\\Users\\u\\AppData\\Local\\Microsoft\\WindowsApps\\"
-                                                        "python.exe"}, "opens the Microsoft Store"),
-    ({"microsoft_store": True}, "Microsoft Store's"),
-    ({"bits": 32}, "32-bit"),
-])
+@pytest.mark.parametrize(
+    "python,words",
+    [
+        (
+            {
+                "path_python_kind": "store-alias",
+                "path_python": "C:\\Users\\u\\AppData\\Local\\Microsoft\\WindowsApps\\python.exe",
+            },
+            "opens the Microsoft Store",
+        ),
+        ({"microsoft_store": True}, "Microsoft Store's"),
+        ({"bits": 32}, "32-bit"),
+    ],
+)
 def test_a_python_the_installer_cannot_use_fails(rules, python, words):
     found = finding(evaluate(windows_python(**python), rules, SITE), "python.install")
     assert found["status"] == "fail" and words in found["detail"]
@@ -333,10 +392,16 @@ def test_the_xcode_probe_asks_xcode_select(tmp_path, rules, installed):
         (tmp_path / "root" / "Library" / "Developer" / "CommandLineTools").mkdir(parents=True)
         fake_tool(tmp_path / "bin", "xcode-select", "/Library/Developer/CommandLineTools")
     else:
-        fake_tool(tmp_path / "bin", "xcode-select", "xcode-select: error: unable to get active developer directory",
-                  code=2)
-    facts = gather_facts(root=str(tmp_path / "root"), env={"PATH": str(tmp_path / "bin")}, rules=load_rules(),
-                         platform_info=MAC, only_sections=("os", "macos"))
+        fake_tool(
+            tmp_path / "bin", "xcode-select", "xcode-select: error: unable to get active developer directory", code=2
+        )
+    facts = gather_facts(
+        root=str(tmp_path / "root"),
+        env={"PATH": str(tmp_path / "bin")},
+        rules=load_rules(),
+        platform_info=MAC,
+        only_sections=("os", "macos"),
+    )
     assert facts["macos"]["xcode_cli"] is installed
     found = finding(evaluate(facts, rules, SITE), "macos.xcode_cli")
     assert found["status"] == ("pass" if installed else "fail")
@@ -348,8 +413,14 @@ def test_certificates_of_a_python_org_python(tmp_path, rules):
     framework = "/Library/Frameworks/Python.framework"
     assert certificate_facts("/usr/local/bin/python3", framework, "/etc/ssl/cert.pem", True)["framework"] is False
     facts = mac(16)
-    facts["python"].update(certificate_facts(framework + "/Versions/3.11/bin/python3.11", framework,
-                                             framework + "/Versions/3.11/etc/openssl/cert.pem", False))
+    facts["python"].update(
+        certificate_facts(
+            framework + "/Versions/3.11/bin/python3.11",
+            framework,
+            framework + "/Versions/3.11/etc/openssl/cert.pem",
+            False,
+        )
+    )
     found = finding(evaluate(facts, rules, SITE), "python.certificates")
     assert found["status"] == "fail"
     assert "/Applications/Python 3.11/Install Certificates.command" in found["fix"]

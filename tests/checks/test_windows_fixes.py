@@ -1,4 +1,5 @@
 """On Windows the fixes are commands a Windows user can paste (PowerShell or cmd), not bash pipes."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """The shapes of input that make backtracking patterns slow (ReDoS), for the linear-time test and hypothesis."""
+
 import importlib
 import inspect
 import pkgutil
@@ -43,9 +44,17 @@ SHAPES = {
 
 def adversarial_text(max_size=20000):
     """A hypothesis strategy: one of the shapes, of a drawn size, maybe inside real-looking text."""
-    return st.builds(lambda name, size, before, after: before + SHAPES[name](size) + after,
-                     st.sampled_from(sorted(SHAPES)), st.integers(1, max_size),
-                     st.sampled_from(["", "| NVIDIA-SMI 580.95.05   Driver Version: 580.95.05   CUDA Version: 13.0 |\n",
-                                      "name, memory.total [MiB], driver_version\n",
-                                      "==============NVSMI LOG==============\n"]),
-                     st.sampled_from(["", "\n", " |\n", "MiB |\n"]))
+    return st.builds(
+        lambda name, size, before, after: before + SHAPES[name](size) + after,
+        st.sampled_from(sorted(SHAPES)),
+        st.integers(1, max_size),
+        st.sampled_from(
+            [
+                "",
+                "| NVIDIA-SMI 580.95.05   Driver Version: 580.95.05   CUDA Version: 13.0 |\n",
+                "name, memory.total [MiB], driver_version\n",
+                "==============NVSMI LOG==============\n",
+            ]
+        ),
+        st.sampled_from(["", "\n", " |\n", "MiB |\n"]),
+    )

@@ -7,6 +7,7 @@ Profiles (pick one with HARDENING_PROFILE, else `ci` when CI=true, else `dev`):
 They are applied per test (`@fuzz`), not loaded globally, so other suites
 that use hypothesis keep their own settings.
 """
+
 import collections
 import os
 
@@ -16,7 +17,10 @@ PROFILES = {"ci": 60, "dev": 250, "deep": 2000}
 
 for _name, _examples in PROFILES.items():
     settings.register_profile(
-        "hardening-" + _name, max_examples=_examples, deadline=None, derandomize=(_name == "ci"),
+        "hardening-" + _name,
+        max_examples=_examples,
+        deadline=None,
+        derandomize=(_name == "ci"),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     )
 
@@ -58,6 +62,7 @@ SCRIPT_SITE = "https://example.invalid/"
 def check_script(tmp_path_factory, rules):
     """check.py as the site publishes it, written once per session (world-readable)."""
     from macros.script_bundle import build_script, write_script
+
     folder = tmp_path_factory.mktemp("published")
     path = write_script(folder, build_script(rules, SCRIPT_SITE))
     os.chmod(str(folder), 0o755)

@@ -7,11 +7,13 @@ may move to another record but is still one the original shows; hostile
 mutations (noise, huge numbers, random bytes) must not raise and give no size
 beyond what a machine can have.
 """
+
 import json
 import re
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checks.browser import run_paste
 from checks.parsers.macos import looks_like_system_profiler, parse_system_profiler
@@ -57,8 +59,17 @@ def test_rocm_smi_damaged_real_outputs(name, text, data):
     how, damaged = mutate(text, data)
     count("rocm-smi (damaged real, every shape)")
     result = parse_rocm_smi(damaged)
-    assert result["format"] in ("concise", "productname", "meminfo", "driver", "csv", "json", "mixed",
-                                "failure", "unrecognized")
+    assert result["format"] in (
+        "concise",
+        "productname",
+        "meminfo",
+        "driver",
+        "csv",
+        "json",
+        "mixed",
+        "failure",
+        "unrecognized",
+    )
     if result["format"] == "unrecognized":
         assert result["reason"] and not result["cards"]
     assert result["driver_version"] in (original["driver_version"], None) or how not in dict(FAITHFUL, **SHUFFLING)
@@ -69,7 +80,8 @@ def test_rocm_smi_damaged_real_outputs(name, text, data):
             assert first is not None, (how, card)
             # Without its "Card model" line a card is named by its series, which the original shows too.
             assert card["name"] in (first["name"], None) or re.search(
-                r"(?im)card series\W+" + re.escape(card["name"]) + r"\s*[\",]?\s*$", text), (how, card)
+                r"(?im)card series\W+" + re.escape(card["name"]) + r"\s*[\",]?\s*$", text
+            ), (how, card)
             assert card["vram_bytes"] in (first["vram_bytes"], None), (how, card)
             assert card["device_id"] in (first["device_id"], None), (how, card)
         elif how in SHUFFLING:
@@ -136,8 +148,13 @@ def test_vram_in_another_unit_is_not_read_as_bytes(unit):
     assert all(card["vram_bytes"] is None for card in parse_rocm_smi(text)["cards"])
 
 
-BIG = ["rocm-5-concise-7900xt-raphael", "rocm-6-combined-csv-rx6800-raphael", "rocm-productname-fiji-plain",
-       "mac-displays-imacpro-vega64", "mac-hardware-imacpro-tabs"]
+BIG = [
+    "rocm-5-concise-7900xt-raphael",
+    "rocm-6-combined-csv-rx6800-raphael",
+    "rocm-productname-fiji-plain",
+    "mac-displays-imacpro-vega64",
+    "mac-hardware-imacpro-tabs",
+]
 
 
 @pytest.mark.parametrize("name", BIG)
@@ -156,15 +173,18 @@ def test_many_json_starts_are_not_tried_forever():
     assert result["format"] == "unrecognized" and result["reason"].startswith("not valid JSON")
 
 
-@pytest.mark.parametrize("line", [
-    "GPU[0]\t\t: Card series: a" + " " * 200000 + "b",
-    "Driver version: a" + " " * 200000 + "b",
-    "=" + " " * 200000 + "x=",
-    "GPU " + "Temp " * 50000,
-    "device," + "Card Series," * 20000,
-    "Chipset Model: x\nVendor: a" + " " * 200000 + "b",
-    "Memory: " + "1" * 200000 + " GB",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "GPU[0]\t\t: Card series: a" + " " * 200000 + "b",
+        "Driver version: a" + " " * 200000 + "b",
+        "=" + " " * 200000 + "x=",
+        "GPU " + "Temp " * 50000,
+        "device," + "Card Series," * 20000,
+        "Chipset Model: x\nVendor: a" + " " * 200000 + "b",
+        "Memory: " + "1" * 200000 + " GB",
+    ],
+)
 def test_long_hostile_lines_are_not_read(line):
     """Lines far longer than any real one: patterns stay linear, and nothing is read from them."""
     count("rocm-smi / system_profiler long lines")

@@ -2,6 +2,7 @@
 codes keep their meaning (0 nothing failed, 1 a requirement failed, 2 bad usage or no way
 to read the input or print the report).
 """
+
 import subprocess
 import sys
 

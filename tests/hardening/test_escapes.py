@@ -4,6 +4,7 @@ terminal or a Markdown page, and never make one GPU read as another.
 They come in through a saved report, an nvidia-smi file and a paste; facts are
 cleaned where they come in (clean_facts) and the renderers escape again.
 """
+
 import json
 import subprocess
 import sys
@@ -38,7 +39,7 @@ def report_facts(name):
     facts = new_facts("probe")
     facts["os"].update(system="Linux")
     gpu = new_gpu("nvidia", "NVIDIA GeForce " + name, "nvidia-smi")
-    gpu.update(vram_bytes=4096 * 2 ** 20, driver_version="550.90.07", cuda_version="12.4")
+    gpu.update(vram_bytes=4096 * 2**20, driver_version="550.90.07", cuda_version="12.4")
     facts["gpus"] = [gpu]
     facts["nvidia_smi"]["status"] = "ok"
     return facts
@@ -84,8 +85,10 @@ def test_a_right_to_left_override_does_not_pass_as_another_model(rules):
     # "GTX \u202e0561" displays as "GTX 1650" in a terminal; it must not show so, pass, and hide that it was changed.
     real = evaluate(clean_facts(report_facts("GTX 1650")), rules, SCRIPT_SITE)
     fake = evaluate(clean_facts(report_facts("GTX \u202e0561")), rules, SCRIPT_SITE)
-    problematic = dict((report_name, next(item for item in report["findings"] if item["id"] == "gpu.problematic"))
-                       for report_name, report in (("real", real), ("fake", fake)))
+    problematic = dict(
+        (report_name, next(item for item in report["findings"] if item["id"] == "gpu.problematic"))
+        for report_name, report in (("real", real), ("fake", fake))
+    )
     assert problematic["real"]["status"] == "warn"
     assert "\u202e" not in problematic["fake"]["detail"] and "GTX 0561" in problematic["fake"]["detail"]
     assert "GTX 1650" not in problematic["fake"]["detail"]
@@ -112,7 +115,7 @@ def test_renderers_escape_again_what_was_not_cleaned(rules):
     report["findings"][0]["detail"] += "\x1b[31m</details><img src=https://evil.example/t.png>"
     terminal = _terminal(report, verbose=True)
     assert_clean(terminal, "terminal")
-    assert "\\x1b[2J" in terminal                      # shown, not obeyed
+    assert "\\x1b[2J" in terminal  # shown, not obeyed
     markdown = render_markdown(report, home="/nowhere")
     assert_clean(markdown, "markdown")
     assert "<img" not in markdown and markdown.count("</details>") == 1
@@ -120,6 +123,7 @@ def test_renderers_escape_again_what_was_not_cleaned(rules):
 
 def _terminal(report, verbose=False):
     import io
+
     stream = io.StringIO()
     render_terminal(report, stream, verbose=verbose, environ={})
     return stream.getvalue()
@@ -133,7 +137,8 @@ def test_an_error_line_shows_escapes_in_a_file_name(check_script, tmp_path):
     assert "\\x1b[2J\\u202ey.json" in err
 
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st
 
 from checks.facts import clean_text  # noqa: E402
 from checks.render.safe import visible  # noqa: E402
@@ -151,7 +156,7 @@ def test_any_text_comes_out_clean_and_cleaning_twice_changes_nothing(name, key):
     cleaned = clean_facts(facts)
     text = json.dumps(cleaned, ensure_ascii=False)
     for char in set(text):
-        assert char in "\t\n" or not (ord(char) < 0x20 or 0x7f <= ord(char) <= 0x9f), hex(ord(char))
+        assert char in "\t\n" or not (ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F), hex(ord(char))
     assert clean_text(cleaned["gpus"][0]["name"])[1] == []
     assert clean_facts(json.loads(text)) == cleaned
     shown = visible(name)

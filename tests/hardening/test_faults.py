@@ -6,6 +6,7 @@ check.py. The command line has no option for another filesystem root, so
 faults in /proc, /sys and /etc go through gather_facts(root=...) + evaluate +
 every renderer, as the command line chains them.
 """
+
 import io
 import json
 import os
@@ -60,6 +61,7 @@ def unsupported_python(rules):
     """An interpreter the rules do not support (so the probe asks PATH's Pythons), else this one."""
     supported = next(rule for rule in rules["rules"] if rule["id"] == "python.version")["values"]["supported"]
     from tests.script.conftest import interpreters
+
     for minor, path in sorted(interpreters().items()):
         if minor not in supported and tuple(map(int, minor.split("."))) >= (3, 8):
             return path
@@ -80,12 +82,18 @@ def runs(tmp_path_factory, rules):
             path = bin_dir / tool
             path.write_text("#!/bin/sh\n" + body + "\n")
             path.chmod(0o755)
-        env = {"PATH": str(bin_dir),
-               "HOME": str(base / fault), "TMPDIR": str(base / "no-such-temp-dir"),
-               "INVOKEAI_ROOT": str(base / fault / "not" / "yet" / "there")}
+        env = {
+            "PATH": str(bin_dir),
+            "HOME": str(base / fault),
+            "TMPDIR": str(base / "no-such-temp-dir"),
+            "INVOKEAI_ROOT": str(base / fault / "not" / "yet" / "there"),
+        }
         processes[fault] = subprocess.Popen(
-            [sys.executable, "-c", _MEASURED_RUN, python, str(script), "--json"], env=env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            [sys.executable, "-c", _MEASURED_RUN, python, str(script), "--json"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
     results = {}
     for fault, process in processes.items():
         out, err = process.communicate(timeout=120)
@@ -113,7 +121,7 @@ def test_a_misbehaving_tool_gives_findings_with_reasons(runs, rules, fault):
     driver = next(item for item in report["findings"] if item["id"] == "driver.nvidia")
     assert driver["status"] == "fail" and "nvidia-smi" in driver["detail"]
     assert report["facts"]["probe_errors"] == {}
-    assert len(out) < 200000     # a flooding tool does not flood the report
+    assert len(out) < 200000  # a flooding tool does not flood the report
 
 
 def test_every_tool_hanging_ends_within_the_timeouts(runs):
@@ -121,7 +129,7 @@ def test_every_tool_hanging_ends_within_the_timeouts(runs):
     assert seconds < 30
     facts = json.loads(out)["facts"]
     assert facts["rocm_smi"]["status"] == "timeout"
-    if facts["python"]["version"][:4] not in ("3.10", "3.11"):    # other Pythons were asked, and gave up
+    if facts["python"]["version"][:4] not in ("3.10", "3.11"):  # other Pythons were asked, and gave up
         assert "did not answer" in facts["unknown"]["python.others"]
 
 
@@ -144,8 +152,16 @@ def test_missing_temp_dir_and_install_dir_not_yet_there(runs):
 
 # --- the filesystem: missing, unreadable and garbage files ------------------------------------
 
-SYSTEM_FILES = ("proc/meminfo", "proc/self/mounts", "proc/self/cgroup", "etc/os-release", "proc/version",
-                "proc/sys/kernel/osrelease", "sys/block/nvme0n1/queue/rotational", "sys/block/sda/queue/rotational")
+SYSTEM_FILES = (
+    "proc/meminfo",
+    "proc/self/mounts",
+    "proc/self/cgroup",
+    "etc/os-release",
+    "proc/version",
+    "proc/sys/kernel/osrelease",
+    "sys/block/nvme0n1/queue/rotational",
+    "sys/block/sda/queue/rotational",
+)
 
 
 def sabotage(root, how):
@@ -153,9 +169,9 @@ def sabotage(root, how):
         path = root / name
         if path.exists() or path.is_symlink():
             path.unlink()
-        if how == "directory":          # open() fails: EISDIR
+        if how == "directory":  # open() fails: EISDIR
             path.mkdir(parents=True)
-        elif how == "symlink-loop":     # open() fails: ELOOP
+        elif how == "symlink-loop":  # open() fails: ELOOP
             os.symlink(path.name, str(path))
         elif how == "binary":
             path.write_bytes(bytes(range(256)) * 8)
@@ -181,8 +197,7 @@ def test_broken_system_files_give_unknowns_with_reasons(tmp_path, rules, how):
     shutil.copytree(str(CORPUS / "rtx-4090" / "root"), str(root), symlinks=True)
     sabotage(root, how)
     count("faults injected (system files)", len(SYSTEM_FILES))
-    facts = gather_facts(root=str(root), env={"PATH": str(tmp_path / "no-bin"), "HOME": "/home/user"},
-                         rules=rules)
+    facts = gather_facts(root=str(root), env={"PATH": str(tmp_path / "no-bin"), "HOME": "/home/user"}, rules=rules)
     assert facts["probe_errors"] == {}
     assert facts["ram"]["total_bytes"] is None and facts["unknown"]["ram.total_bytes"]
     assert facts["os"]["distro"] is None and facts["unknown"]["os.distro"]
@@ -197,8 +212,9 @@ def test_broken_system_files_give_unknowns_with_reasons(tmp_path, rules, how):
 
 def test_a_temp_dir_that_does_not_exist_anywhere(tmp_path, rules):
     count("faults injected (temp dir)")
-    facts = gather_facts(root=str(tmp_path), env={"PATH": "", "TMPDIR": "/no/such/dir"}, rules=rules,
-                         only_sections=["os", "temp"])
+    facts = gather_facts(
+        root=str(tmp_path), env={"PATH": "", "TMPDIR": "/no/such/dir"}, rules=rules, only_sections=["os", "temp"]
+    )
     assert facts["temp"]["path"] is None and facts["unknown"]["temp.path"] == "no usable temporary folder"
     report = evaluate(facts, rules, SITE, only=["tmp.space"])
     assert report["findings"][0]["status"] == "unknown" and report["findings"][0]["detail"]
@@ -208,11 +224,21 @@ def test_a_temp_dir_that_does_not_exist_anywhere(tmp_path, rules):
 def test_an_install_dir_not_created_yet_is_measured_at_its_nearest_parent(tmp_path, rules):
     count("faults injected (install dir)")
     (tmp_path / "home" / "user").mkdir(parents=True)
-    facts = gather_facts(root=str(tmp_path), env={"PATH": ""}, rules=rules, only_sections=["disk"],
-                         install_dir="/home/user/not/yet/invokeai")
+    facts = gather_facts(
+        root=str(tmp_path),
+        env={"PATH": ""},
+        rules=rules,
+        only_sections=["disk"],
+        install_dir="/home/user/not/yet/invokeai",
+    )
     assert facts["disk"]["measured_path"] == "/home/user" and facts["disk"]["free_bytes"]
-    facts = gather_facts(root=str(tmp_path / "nowhere"), env={"PATH": ""}, rules=rules, only_sections=["disk"],
-                         install_dir="relative/path")
+    facts = gather_facts(
+        root=str(tmp_path / "nowhere"),
+        env={"PATH": ""},
+        rules=rules,
+        only_sections=["disk"],
+        install_dir="relative/path",
+    )
     assert facts["disk"]["free_bytes"] is None and facts["unknown"]["disk.free_bytes"]
 
 
@@ -233,7 +259,12 @@ def test_hanging_pythons_are_given_up_on_within_the_budget(tmp_path, rules, side
             rule["values"]["supported"] = ["2.7"]
     count("faults injected (hanging pythons)", len(NAMES))
     started = time.time()
-    facts = gather_facts(root=str(tmp_path), env={"PATH": str(bin_dir)}, rules=unsupported, only_sections=["python"],
-                         side_by_side=side_by_side)
+    facts = gather_facts(
+        root=str(tmp_path),
+        env={"PATH": str(bin_dir)},
+        rules=unsupported,
+        only_sections=["python"],
+        side_by_side=side_by_side,
+    )
     assert time.time() - started < (ASK_TIMEOUT if side_by_side else ASK_BUDGET) + 3
     assert facts["python"]["others"] == [] and "did not answer" in facts["unknown"]["python.others"]

@@ -2,6 +2,7 @@
 planted in the current folder (reached through an empty LD_LIBRARY_PATH entry) never runs
 inside the checker, and the loader cache is read as the loader reads it.
 """
+
 import json
 import os
 import shutil
@@ -72,7 +73,7 @@ def test_synthetic_caches_old_and_new_and_garbage():
     assert parse_ld_so_cache(b"") is None
     assert parse_ld_so_cache(b"\x7fELF" + os.urandom(200)) is None
     whole = cache_bytes(entries)
-    for cut in range(0, len(whole)):                     # a cache cut short: no crash, no invented path
+    for cut in range(0, len(whole)):  # a cache cut short: no crash, no invented path
         parsed = parse_ld_so_cache(whole[:cut])
         assert parsed is None or all(path in dict(entries).values() for paths in parsed.values() for path in paths)
     count("library lookups (cache, folders, planted library)", len(whole) + 4)
@@ -118,7 +119,7 @@ def test_a_library_in_the_cache_counts_only_when_it_is_there_and_of_this_machine
 def test_a_relative_or_empty_ld_library_path_entry_is_not_searched(tmp_path):
     with open(sys.executable, "rb") as handle:
         ours = handle.read(64)
-    root = fake_root(tmp_path, cache_bytes([]), ours)           # libGL.so.1 only in /opt/gl
+    root = fake_root(tmp_path, cache_bytes([]), ours)  # libGL.so.1 only in /opt/gl
     assert probed(root, {"LD_LIBRARY_PATH": "/opt/gl"})["libs"] == {"libGL.so.1": True}
     assert probed(root, {"LD_LIBRARY_PATH": ":opt/gl:"})["libs"] == {"libGL.so.1": False}
 
@@ -127,16 +128,26 @@ def test_a_relative_or_empty_ld_library_path_entry_is_not_searched(tmp_path):
 def test_a_planted_library_in_the_current_folder_never_runs(check_script, tmp_path):
     source = tmp_path / "planted.c"
     source.write_text(PLANTED)
-    built = subprocess.run(["cc", "-shared", "-fPIC", "-o", str(tmp_path / "libGL.so.1"), str(source)],
-                           capture_output=True, text=True, timeout=120)
+    built = subprocess.run(
+        ["cc", "-shared", "-fPIC", "-o", str(tmp_path / "libGL.so.1"), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if built.returncode != 0:
         pytest.skip("cannot build a shared library here: %s" % built.stderr[-300:])
     for name in ("libglib-2.0.so.0",):
         shutil.copy(str(tmp_path / "libGL.so.1"), str(tmp_path / name))
     # What `export LD_LIBRARY_PATH=$LD_LIBRARY_PATH:/usr/local/cuda/lib64` leaves when it was unset.
     env = dict(os.environ, LD_LIBRARY_PATH=":/usr/local/cuda/lib64")
-    result = subprocess.run([sys.executable, str(check_script), "--json", "--only", "libs.opencv"], cwd=str(tmp_path),
-                            env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(check_script), "--json", "--only", "libs.opencv"],
+        cwd=str(tmp_path),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode in (0, 1), result.stderr
     assert not (tmp_path / "RAN").exists(), "a library from the current folder ran inside the checker"
     report = json.loads(result.stdout)

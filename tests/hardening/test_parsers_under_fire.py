@@ -6,11 +6,13 @@ where the parser gives one). Exceptions, written where the test says so:
 swapped lines may move a value to another record, and a number cut at the
 very end of a one-value output (sysctl) cannot be told from a smaller number.
 """
+
 import re
 import time
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checks.parsers.gpu_strings import gpu_from_browser, parse_webgl_renderer, parse_webgpu_adapter
 from checks.parsers.linux import mount_for, parse_cgroup_limit, parse_meminfo_total, parse_mounts, parse_os_release
@@ -25,17 +27,21 @@ from .inputs import ALL, FAITHFUL, HOSTILE, SHUFFLING, corpus_files, real_output
 
 FORMATS = ("table", "csv", "query", "failure", "unrecognized")
 
-NVIDIA_TABLES = sorted((name, text) for name, text in corpus_files("*/nvidia-smi.txt").items()
-                       if parse_nvidia_smi(text)["format"] != "failure") + [
-    (name, text) for name, text, _ in real_outputs("nvsmi-table")]
+NVIDIA_TABLES = sorted(
+    (name, text)
+    for name, text in corpus_files("*/nvidia-smi.txt").items()
+    if parse_nvidia_smi(text)["format"] != "failure"
+) + [(name, text) for name, text, _ in real_outputs("nvsmi-table")]
 NVIDIA_CSVS = sorted(corpus_files("*/nvidia-smi-query.txt").items()) + [
-    (name, text) for name, text, _ in real_outputs("nvsmi-csv")]
+    (name, text) for name, text, _ in real_outputs("nvsmi-csv")
+]
 MEMINFO = sorted(corpus_files("*/root/proc/meminfo").items())
 MOUNTS = sorted(corpus_files("*/root/proc/self/mounts").items())
 OS_RELEASE = sorted(corpus_files("*/root/etc/os-release").items())
 SYSCTL = sorted(corpus_files("apple-*/sysctl-hw.memsize.txt").items())
 DISPLAYS = sorted(corpus_files("apple-*/system_profiler-SPDisplaysDataType.txt").items()) + [
-    (name, text) for name, text, _ in real_outputs("mac")]
+    (name, text) for name, text, _ in real_outputs("mac")
+]
 ROCM = corpus_files("amd-*/rocm-smi-*.json")
 RENDERERS = [
     "ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D11)",
@@ -75,14 +81,13 @@ def assert_only_original_gpu_values(result, original, how, text):
     MIG instance's memory to its GPU), never to a figure the original lacks.
     """
     names = by_name(original["gpus"])
-    all_vram = set(int(mib) * 2 ** 20 for mib in re.findall(r"([0-9]+)\s*MiB", text))
+    all_vram = set(int(mib) * 2**20 for mib in re.findall(r"([0-9]+)\s*MiB", text))
     all_vram |= set(vram for values in names.values() for vram in values)
     for gpu in result["gpus"]:
         assert gpu["name"] in names, (how, gpu["name"])
         allowed = all_vram if how in SHUFFLING else names[gpu["name"]]
         assert gpu["vram_bytes"] is None or gpu["vram_bytes"] in allowed, (how, gpu)
-        assert gpu["driver_version"] in (original["driver_version"], None) or \
-            original["format"] == "csv", (how, gpu)
+        assert gpu["driver_version"] in (original["driver_version"], None) or original["format"] == "csv", (how, gpu)
     assert result["cuda_version"] in (original["cuda_version"], None), how
 
 
@@ -169,9 +174,13 @@ def test_every_parser_survives_adversarial_shapes(text):
 
 
 @fuzz
-@given(name=st.text(min_size=1, max_size=40).filter(lambda s: "\n" not in s and "\r" not in s),
-       memory=st.integers(0, 10 ** 30) | st.text(max_size=12), driver=st.text(max_size=12),
-       capability=st.text(max_size=6), mig=st.text(max_size=10))
+@given(
+    name=st.text(min_size=1, max_size=40).filter(lambda s: "\n" not in s and "\r" not in s),
+    memory=st.integers(0, 10**30) | st.text(max_size=12),
+    driver=st.text(max_size=12),
+    capability=st.text(max_size=6),
+    mig=st.text(max_size=10),
+)
 def test_nvidia_smi_random_query_rows(name, memory, driver, capability, mig):
     """A row of our own query: VRAM is the number printed, in MiB, or None."""
     count("nvidia-smi random query rows")
@@ -180,7 +189,7 @@ def test_nvidia_smi_random_query_rows(name, memory, driver, capability, mig):
     assert_well_formed(result)
     for gpu in result["gpus"]:
         if gpu["vram_bytes"] is not None:
-            assert isinstance(memory, int) and gpu["vram_bytes"] == memory * 2 ** 20
+            assert isinstance(memory, int) and gpu["vram_bytes"] == memory * 2**20
 
 
 # --- rocm-smi -------------------------------------------------------------------------
@@ -197,7 +206,7 @@ def rocm_values(kind, result):
 @fuzz
 @given(data=st.data())
 def test_rocm_smi_damaged_real_outputs(name, data):
-    kind = name.rsplit("-", 1)[1][:-len(".json")]
+    kind = name.rsplit("-", 1)[1][: -len(".json")]
     parser = ROCM_PARSERS[kind]
     original = rocm_values(kind, parser(ROCM[name]))
     assert original and all(original.values())
@@ -223,11 +232,16 @@ def test_rocm_smi_vram_in_another_unit_is_not_read(unit):
 
 
 @fuzz
-@given(value=st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-                          lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
-                          max_leaves=20))
+@given(
+    value=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+        max_leaves=20,
+    )
+)
 def test_rocm_smi_random_json(value):
     import json
+
     text = json.dumps(value)
     count("rocm-smi random json")
     for parser in ROCM_PARSERS.values():
@@ -274,7 +288,7 @@ def test_linux_files_random(text):
     count("linux files random")
     assert parse_meminfo_total(text) is None or 0 <= parse_meminfo_total(text) <= MAX_BYTES
     limit = parse_cgroup_limit(text)
-    assert limit is None or 0 < limit < 2 ** 60
+    assert limit is None or 0 < limit < 2**60
     for mount in parse_mounts(text):
         assert set(mount) == {"device", "mount_point", "fs_type"}
     distro = parse_os_release(text)
@@ -335,7 +349,7 @@ def test_sysctl_damaged(name, text, data):
     damaged = ALL[how](text, data)
     count("sysctl (damaged real)")
     value = parse_sysctl_int(damaged)
-    assert value is None or value == original or (how in HOSTILE and value < 10 ** 20), (how, value)
+    assert value is None or value == original or (how in HOSTILE and value < 10**20), (how, value)
 
 
 @fuzz
@@ -373,11 +387,18 @@ def test_system_profiler_damaged(name, text, data):
             assert gpu["vram_bytes"] in [first["vram_bytes"] for first in original] + [None], (how, gpu)
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("VRAM (Total): 8 GB", 8 * 2 ** 30), ("VRAM (Total): 1536 MB", 1536 * 2 ** 20),
-    ("VRAM (Total): 8 TB", None), ("VRAM (Total): 8 GiB", None), ("VRAM (Total): 8", None),
-    ("VRAM (Total): %s MB" % ("9" * 5000), None), ("VRAM (Total): 8 GBx", None),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("VRAM (Total): 8 GB", 8 * 2**30),
+        ("VRAM (Total): 1536 MB", 1536 * 2**20),
+        ("VRAM (Total): 8 TB", None),
+        ("VRAM (Total): 8 GiB", None),
+        ("VRAM (Total): 8", None),
+        ("VRAM (Total): %s MB" % ("9" * 5000), None),
+        ("VRAM (Total): 8 GBx", None),
+    ],
+)
 def test_system_profiler_vram_units(line, expected):
     count("system_profiler units")
     gpus = parse_displays("Chipset Model: Some GPU\nTotal Number of Cores: \u00b2\n" + line + "\n")
@@ -398,9 +419,15 @@ def assert_gpu_or_reason(result):
 
 
 @fuzz
-@given(renderer=st.text(max_size=300) | st.sampled_from(RENDERERS), vendor=st.none() | st.text(max_size=30),
-       webgpu=st.none() | st.dictionaries(st.sampled_from(["vendor", "architecture", "device", "description"]),
-                                          st.text(max_size=40) | st.integers() | st.none()))
+@given(
+    renderer=st.text(max_size=300) | st.sampled_from(RENDERERS),
+    vendor=st.none() | st.text(max_size=30),
+    webgpu=st.none()
+    | st.dictionaries(
+        st.sampled_from(["vendor", "architecture", "device", "description"]),
+        st.text(max_size=40) | st.integers() | st.none(),
+    ),
+)
 def test_gpu_strings_random(renderer, vendor, webgpu):
     count("webgl/webgpu strings random")
     assert_gpu_or_reason(parse_webgl_renderer(renderer, vendor))
@@ -423,12 +450,15 @@ def test_gpu_strings_damaged_real(renderer, data):
         assert gpu["vendor"] in (original["vendor"], "other"), (how, damaged, gpu)
 
 
-@pytest.mark.parametrize("renderer", [
-    "ANGLE (NVIDIA, NVIDIA GeForce GTX 16",
-    "ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D",
-])
+@pytest.mark.parametrize(
+    "renderer",
+    [
+        "ANGLE (NVIDIA, NVIDIA GeForce GTX 16",
+        "ANGLE (NVIDIA, NVIDIA GeForce GTX 1660 Ti Direct3D11 vs_5_0 ps_5_0, D3D",
+    ],
+)
 def test_a_renderer_string_cut_short_is_not_an_exact_model(renderer):
-    """"GTX 16" is not a GTX 1660: a cut ANGLE string must not clear the problematic-GPU check."""
+    """ "GTX 16" is not a GTX 1660: a cut ANGLE string must not clear the problematic-GPU check."""
     count("webgl strings cut short")
     gpu, note = parse_webgl_renderer(renderer)
     assert gpu is None or not gpu["name_exact"], gpu

@@ -2,6 +2,7 @@
 setsid(), not a daemon whose parent has exited, whether the tool ends, times out, or the
 checker is interrupted (Ctrl-C) or killed.
 """
+
 import json
 import os
 import signal
@@ -51,7 +52,7 @@ def left_behind(folder, names=("child", "setsid", "daemon"), wait=3.0):
     while time.time() < deadline and any(alive(pid) for pid in pids.values()):
         time.sleep(0.05)
     living = dict((name, pid) for name, pid in pids.items() if alive(pid))
-    for pid in living.values():          # leave the machine as it was, whatever the result
+    for pid in living.values():  # leave the machine as it was, whatever the result
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
@@ -100,8 +101,12 @@ def _checker_with_a_hanging_tool(check_script, tmp_path):
     tool = bin_dir / "nvidia-smi"
     tool.write_text(LEAKER % (tmp_path, "exec sleep 300"))
     tool.chmod(0o755)
-    process = subprocess.Popen([sys.executable, str(check_script), "--json"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=dict(os.environ, PATH="%s:/usr/bin:/bin" % bin_dir))
+    process = subprocess.Popen(
+        [sys.executable, str(check_script), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, PATH="%s:/usr/bin:/bin" % bin_dir),
+    )
     deadline = time.time() + 20
     while not all((tmp_path / (name + ".pid")).is_file() for name in ("child", "setsid", "daemon")):
         assert time.time() < deadline and process.poll() is None, "the tool never started"
@@ -122,7 +127,7 @@ def test_ctrl_c_during_a_hung_tool_stops_its_whole_tree(check_script, tmp_path):
 
 def test_a_killed_checker_leaves_nothing_running(check_script, tmp_path):
     process = _checker_with_a_hanging_tool(check_script, tmp_path)
-    process.kill()                      # no finally runs: the reaper sees its pipe close
+    process.kill()  # no finally runs: the reaper sees its pipe close
     process.communicate(timeout=30)
     assert left_behind(tmp_path) == {}
     count("process trees stopped (timeout, exit, Ctrl-C, SIGKILL, threads)")
@@ -135,11 +140,15 @@ def test_a_tool_that_hangs_with_a_setsid_grandchild_times_out_in_the_report(chec
     tool.write_text(LEAKER % (tmp_path, "exec sleep 300"))
     tool.chmod(0o755)
     started = time.time()
-    result = subprocess.run([sys.executable, str(check_script), "--json", "--only", "driver.nvidia"],
-                            capture_output=True, timeout=60, env=dict(os.environ, PATH="%s:/usr/bin:/bin" % bin_dir))
+    result = subprocess.run(
+        [sys.executable, str(check_script), "--json", "--only", "driver.nvidia"],
+        capture_output=True,
+        timeout=60,
+        env=dict(os.environ, PATH="%s:/usr/bin:/bin" % bin_dir),
+    )
     elapsed = time.time() - started
     report = json.loads(result.stdout)
     assert report["facts"]["nvidia_smi"]["status"] == "timeout"
-    assert elapsed < 20, elapsed           # the tool's 8 s, not the grandchild's 300 s
+    assert elapsed < 20, elapsed  # the tool's 8 s, not the grandchild's 300 s
     assert left_behind(tmp_path) == {}
     count("process trees stopped (timeout, exit, Ctrl-C, SIGKILL, threads)")

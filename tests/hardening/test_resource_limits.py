@@ -2,6 +2,7 @@
 verdict about the machine: no "reinstall the driver" because the checker ran out of file
 descriptors, no "libGL.so.1 is missing" because it could not open the loader cache.
 """
+
 import json
 import os
 import resource
@@ -25,8 +26,10 @@ def fake_nvidia_smi(folder):
     (folder / "query.txt").write_text(QUERY, encoding="utf-8")
     (folder / "table.txt").write_text(TABLE, encoding="utf-8")
     tool = folder / "nvidia-smi"
-    tool.write_text('#!/bin/sh\ncase "$1" in --query-gpu*) exec cat "%s";; *) exec cat "%s";; esac\n'
-                    % (folder / "query.txt", folder / "table.txt"))
+    tool.write_text(
+        '#!/bin/sh\ncase "$1" in --query-gpu*) exec cat "%s";; *) exec cat "%s";; esac\n'
+        % (folder / "query.txt", folder / "table.txt")
+    )
     tool.chmod(0o755)
     return folder
 
@@ -54,8 +57,13 @@ def test_too_few_open_files_is_cant_tell(check_script, tmp_path, limit):
     def limited():
         resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
-    result = subprocess.run([sys.executable, str(check_script), "--json"], capture_output=True, timeout=120,
-                            env=dict(os.environ, PATH="%s:/usr/bin:/bin" % bin_dir), preexec_fn=limited)
+    result = subprocess.run(
+        [sys.executable, str(check_script), "--json"],
+        capture_output=True,
+        timeout=120,
+        env=dict(os.environ, PATH="%s:/usr/bin:/bin" % bin_dir),
+        preexec_fn=limited,
+    )
     assert result.returncode in (0, 1), result.stderr
     assert_no_verdict_from_own_limits(json.loads(result.stdout), ("Too many open files",))
     count("resource limits (ulimit -n, -u, no descriptors left)")
@@ -81,8 +89,13 @@ print(json.dumps(facts))
 
 def test_no_descriptor_left_never_says_a_library_is_missing(project_root, tmp_path):
     bin_dir = fake_nvidia_smi(tmp_path)
-    result = subprocess.run([sys.executable, "-c", _EXHAUSTED, str(project_root)], capture_output=True, text=True,
-                            timeout=120, env=dict(os.environ, PATH="%s:/usr/bin:/bin" % bin_dir))
+    result = subprocess.run(
+        [sys.executable, "-c", _EXHAUSTED, str(project_root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PATH="%s:/usr/bin:/bin" % bin_dir),
+    )
     assert result.returncode == 0, result.stderr
     facts = json.loads(result.stdout)
     assert facts["libs"] == {"libGL.so.1": None, "libc.so.6": None}
@@ -96,15 +109,21 @@ def _unprivileged_python():
     """A Python 3.8+ that another user can run (not under root's home), or None."""
     for path in ("/usr/bin/python3", "/usr/local/bin/python3"):
         if os.path.isfile(path) and os.stat(path).st_mode & stat.S_IXOTH:
-            version = subprocess.run([path, "-c", "import sys; print(sys.version_info >= (3, 8))"],
-                                     capture_output=True, text=True, timeout=30).stdout.strip()
+            version = subprocess.run(
+                [path, "-c", "import sys; print(sys.version_info >= (3, 8))"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            ).stdout.strip()
             if version == "True":
                 return path
     return None
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"),
-                    reason="ulimit -u binds only an unprivileged user: needs root and setpriv to become one")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"),
+    reason="ulimit -u binds only an unprivileged user: needs root and setpriv to become one",
+)
 def test_no_process_slot_left_is_cant_tell(check_script):
     python = _unprivileged_python()
     if python is None:
@@ -117,9 +136,13 @@ def test_no_process_slot_left_is_cant_tell(check_script):
         for name in os.listdir(folder):
             os.chmod(os.path.join(folder, name), 0o755)
         command = "ulimit -u 1; exec %s %s/check.py --json" % (python, folder)
-        result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", command],
-                                capture_output=True, timeout=120, cwd=folder,
-                                env={"PATH": "%s:/usr/bin:/bin" % bin_dir, "HOME": folder})
+        result = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "-c", command],
+            capture_output=True,
+            timeout=120,
+            cwd=folder,
+            env={"PATH": "%s:/usr/bin:/bin" % bin_dir, "HOME": folder},
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     assert result.returncode in (0, 1), result.stderr

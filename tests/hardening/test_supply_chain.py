@@ -4,6 +4,7 @@ Actions are pinned by commit, the checkout leaves no token behind, the lock
 file names no index on one machine, and check.py is the same bytes however,
 wherever and whenever it is built from the same commit.
 """
+
 import hashlib
 import os
 import re
@@ -42,8 +43,9 @@ def test_every_action_is_pinned_by_commit_and_checkout_keeps_no_token(project_ro
             uses.append(step["uses"])
             assert PINNED.match(step["uses"]), "%s %s: %s is not pinned by commit" % (workflow, job_name, step["uses"])
             if step["uses"].startswith("actions/checkout@"):
-                assert (step.get("with") or {}).get("persist-credentials") is False, \
+                assert (step.get("with") or {}).get("persist-credentials") is False, (
                     "%s %s: checkout must set persist-credentials: false" % (workflow, job_name)
+                )
         image = job.get("container")
         image = image.get("image") if isinstance(image, dict) else image
         if image and "@sha256:" in image:
@@ -70,10 +72,15 @@ def test_two_builds_of_the_same_tree_give_byte_identical_check_py(project_root, 
     outputs = []
     for index, (tree, seed) in enumerate(((project_root, "1"), (copy, "4242"))):
         out = tmp_path / ("check-%d.py" % index)
-        env = dict(os.environ, PYTHONHASHSEED=seed, TZ="Pacific/Kiritimati" if index else "UTC",
-                   LC_ALL="C" if index else "C.UTF-8")
-        subprocess.run([sys.executable, "-c", _BUILD, str(tree), str(out)], check=True, env=env,
-                       cwd=str(tmp_path), timeout=300)
+        env = dict(
+            os.environ,
+            PYTHONHASHSEED=seed,
+            TZ="Pacific/Kiritimati" if index else "UTC",
+            LC_ALL="C" if index else "C.UTF-8",
+        )
+        subprocess.run(
+            [sys.executable, "-c", _BUILD, str(tree), str(out)], check=True, env=env, cwd=str(tmp_path), timeout=300
+        )
         outputs.append(out.read_bytes())
     assert len(outputs[0]) > 100000
     assert hashlib.sha256(outputs[0]).hexdigest() == hashlib.sha256(outputs[1]).hexdigest()

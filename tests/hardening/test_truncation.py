@@ -6,6 +6,7 @@ tests/script/ cuts the whole script at every line end and ~400 points inside
 lines; this is the byte-by-byte sweep of the end, where the call that runs
 the checker is.
 """
+
 import json
 import subprocess
 import sys
@@ -57,8 +58,12 @@ def cut_outcomes(script_text, tmp_path):
     driver = tmp_path / "driver.py"
     driver.write_text(_DRIVER)
     points = list(range(len(data) - TAIL_BYTES, len(data)))
-    result = subprocess.run([sys.executable, str(driver), str(path), ",".join(map(str, points))],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(driver), str(path), ",".join(map(str, points))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return data, {int(point): outcome for point, outcome in json.loads(result.stdout).items()}
 

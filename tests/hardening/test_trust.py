@@ -1,4 +1,5 @@
 """The script piped from the internet opens no connection, writes nothing, asks for nothing."""
+
 import json
 import os
 import subprocess
@@ -47,10 +48,16 @@ def script(tmp_path_factory, rules):
 
 def audited(script, args, **kwargs):
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    result = subprocess.run([sys.executable, "-c", _AUDITED_RUN, str(script), "-"] + args,
-                            capture_output=True, text=True, timeout=120, env=env, **kwargs)
+    result = subprocess.run(
+        [sys.executable, "-c", _AUDITED_RUN, str(script), "-"] + args,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        **kwargs,
+    )
     line = [l for l in result.stderr.splitlines() if l.startswith("AUDIT ")][-1]
-    return result, json.loads(line[len("AUDIT "):])
+    return result, json.loads(line[len("AUDIT ") :])
 
 
 @pytest.mark.parametrize("args", [[], ["--json"], ["--markdown"], ["-v"], ["--list-checks"]])
@@ -63,8 +70,9 @@ def test_no_network_no_writes_no_privileges(script, args):
 
 def test_reads_no_stdin_when_piped(script):
     # stdin is a pipe that never ends: a script that read it would hang until the timeout.
-    process = subprocess.Popen([sys.executable, str(script), "--json"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, str(script), "--json"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         out, err = process.communicate(timeout=60)
     finally:
@@ -83,7 +91,9 @@ def test_verify_checksum_as_the_page_tells(script):
     original = tampered.read_bytes()
     try:
         tampered.write_bytes(original.replace(b"# -*- coding", b"#  -*- coding", 1))
-        result = subprocess.run(["sha256sum", "-c", "check.py.sha256"], cwd=str(script.parent), capture_output=True, text=True)
+        result = subprocess.run(
+            ["sha256sum", "-c", "check.py.sha256"], cwd=str(script.parent), capture_output=True, text=True
+        )
         assert result.returncode != 0 and "FAILED" in result.stdout
     finally:
         tampered.write_bytes(original)

@@ -1,4 +1,5 @@
 """Runs the Node test (tests/node/*.test.mjs) so the whole suite covers the checks under Pyodide."""
+
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,13 @@ def test_checks_under_pyodide_match_cpython(tmp_path):
     if not (ROOT / "node_modules" / "pyodide" / "pyodide.mjs").is_file():
         pytest.skip("node_modules/pyodide is missing: run `make setup` (npm ci)")
     prepare(tmp_path)
-    result = subprocess.run([node, "--test", str(HERE)], cwd=str(ROOT), capture_output=True, text=True,
-                            timeout=300, env={"INPUTS": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [node, "--test", str(HERE)],
+        cwd=str(ROOT),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"INPUTS": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "# pass 1" in result.stdout and "# fail 0" in result.stdout

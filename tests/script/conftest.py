@@ -31,8 +31,13 @@ def interpreters():
         version = os.path.basename(os.path.dirname(os.path.dirname(path)))
         if "/.pyenv/versions/" not in path:
             import subprocess
-            out = subprocess.run([path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-                                 capture_output=True, text=True, timeout=20).stdout.strip()
+
+            out = subprocess.run(
+                [path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+                capture_output=True,
+                text=True,
+                timeout=20,
+            ).stdout.strip()
             version = out
         minor = ".".join(version.split(".")[:2])
         found.setdefault(minor, path)

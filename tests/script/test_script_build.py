@@ -1,4 +1,5 @@
 """The downloadable check.py: built deterministically, one file, every module embedded."""
+
 import ast
 import hashlib
 import subprocess
@@ -14,8 +15,7 @@ def test_build_is_deterministic(rules):
 
 def test_every_module_of_the_package_is_embedded(script_text):
     tree = ast.parse(script_text)
-    sources = next(node.value for node in tree.body
-                   if isinstance(node, ast.Assign) and node.targets[0].id == "SOURCES")
+    sources = next(node.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "SOURCES")
     embedded = {key.value for key in sources.keys}
     assert embedded == {name for name, _, _ in package_modules()}
     assert {"checks", "checks.cli", "checks.units"} <= embedded
@@ -23,9 +23,11 @@ def test_every_module_of_the_package_is_embedded(script_text):
 
 def test_rules_are_embedded_as_data(script_text, rules):
     import json
+
     tree = ast.parse(script_text)
-    rules_json = next(node.value.value for node in tree.body
-                      if isinstance(node, ast.Assign) and node.targets[0].id == "RULES_JSON")
+    rules_json = next(
+        node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "RULES_JSON"
+    )
     assert json.loads(rules_json) == rules
 
 
@@ -35,9 +37,11 @@ def test_the_only_call_at_top_level_is_main_in_the_bracketed_last_statement(scri
     last = tree.body[-1]
     # "(" alone on its line, the call, ")" alone on the last line: a cut inside leaves a bracket open.
     assert isinstance(last, ast.Expr) and lines[last.lineno - 1] == "(" and lines[-1] == ")"
-    assert "main()" in "\n".join(lines[last.lineno - 1:])
+    assert "main()" in "\n".join(lines[last.lineno - 1 :])
     for node in tree.body[:-1]:
-        assert isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef, ast.Expr)), ast.dump(node)[:80]
+        assert isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.FunctionDef, ast.Expr)), ast.dump(node)[
+            :80
+        ]
         if isinstance(node, ast.Expr):  # only the docstring
             assert isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
         if isinstance(node, ast.Assign):
@@ -46,6 +50,7 @@ def test_the_only_call_at_top_level_is_main_in_the_bracketed_last_statement(scri
 
 def test_imports_only_the_standard_library(script_text):
     import sys
+
     stdlib = set(sys.stdlib_module_names)
     for name, _, source in package_modules():
         for node in ast.walk(ast.parse(source)):
@@ -62,8 +67,9 @@ def test_imports_only_the_standard_library(script_text):
 
 
 def test_sha256_file_verifies_with_sha256sum(script_path):
-    result = subprocess.run(["sha256sum", "-c", "check.py.sha256"], cwd=str(script_path.parent),
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["sha256sum", "-c", "check.py.sha256"], cwd=str(script_path.parent), capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "check.py: OK"
 
@@ -75,6 +81,7 @@ def test_sha256_line_matches_the_text(script_text):
 
 def test_a_triple_quote_in_a_module_is_refused(tmp_path):
     import pytest
+
     package = tmp_path / "checks"
     package.mkdir()
     (package / "__init__.py").write_text("x = '''oops'''\n")

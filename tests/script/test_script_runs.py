@@ -1,4 +1,5 @@
 """check.py runs on every CPython this machine has, from a file or a pipe, and says so on old ones."""
+
 import json
 import subprocess
 
@@ -46,16 +47,26 @@ def test_runs_from_a_pipe_without_reading_further_stdin(script_path):
 
 
 def test_syntax_floor_is_checked_statically(project_root):
-    result = run([str(project_root / ".venv" / "bin" / "vermin"), "--no-tips", "--violations",
-                  "--target=3.8-", "--backport", "typing", str(project_root / "checks")])
+    result = run(
+        [
+            str(project_root / ".venv" / "bin" / "vermin"),
+            "--no-tips",
+            "--violations",
+            "--target=3.8-",
+            "--backport",
+            "typing",
+            str(project_root / "checks"),
+        ]
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_truncated_downloads_run_nothing(script_text, tmp_path):
     """Cut the script at every line and at many points inside lines: no copy may run a check."""
     body = script_text.rstrip("\n")
-    cut_points = sorted({len(line_end) for line_end in _line_prefixes(body)} |
-                        set(range(1, len(body), max(1, len(body) // 400))))
+    cut_points = sorted(
+        {len(line_end) for line_end in _line_prefixes(body)} | set(range(1, len(body), max(1, len(body) // 400)))
+    )
     cut_points = [point for point in cut_points if point < len(body)]
     driver = tmp_path / "driver.py"
     driver.write_text(_TRUNCATION_DRIVER)

@@ -1,4 +1,5 @@
 """Modules planted beside check.py or in the current folder cannot stand in for the standard library."""
+
 import json
 import shutil
 import subprocess
@@ -22,9 +23,15 @@ def test_modules_beside_the_script_are_not_imported(minor, script_path, tmp_path
     downloads.mkdir()
     shutil.copy(str(script_path), str(downloads / "check.py"))
     _plant(downloads)
-    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}      # no PYTHONDONTWRITEBYTECODE
-    result = subprocess.run([interpreters()[minor], "check.py", "--json"], cwd=str(downloads), env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}  # no PYTHONDONTWRITEBYTECODE
+    result = subprocess.run(
+        [interpreters()[minor], "check.py", "--json"],
+        cwd=str(downloads),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "SHADOWED" not in result.stdout + result.stderr
     assert result.returncode in (0, 1), result.stderr
     json.loads(result.stdout)
@@ -36,8 +43,9 @@ def test_modules_in_the_current_folder_are_not_imported_from_a_pipe(script_path,
     _plant(tmp_path)
     env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
     with open(str(script_path), "rb") as handle:
-        result = subprocess.run(["python3", "-", "--json"], stdin=handle, cwd=str(tmp_path), env=env,
-                                capture_output=True, timeout=120)
+        result = subprocess.run(
+            ["python3", "-", "--json"], stdin=handle, cwd=str(tmp_path), env=env, capture_output=True, timeout=120
+        )
     assert b"SHADOWED" not in result.stdout + result.stderr
     assert result.returncode in (0, 1), result.stderr
     json.loads(result.stdout.decode("utf-8"))

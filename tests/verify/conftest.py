@@ -4,6 +4,7 @@ The seven planted defects do not hide each other, so one copy is built and
 verified once per test run; each test asserts that its own defect is
 named (check, rule id, page, line).
 """
+
 import os
 import re
 import shutil
@@ -33,8 +34,11 @@ def run_verify(project_dir, tmp_dir, site_dir=None, env=None):
     run_env.update(env or {})
     result = subprocess.run(args, cwd=str(project_dir), capture_output=True, text=True, timeout=600, env=run_env)
     markdown = report.read_text(encoding="utf-8") if report.is_file() else ""
-    problems = [Reported(int(m.group(1)), m.group(2), m.group(3), int(m.group(4)) if m.group(4) else None, m.group(5))
-                for m in (ROW.match(line) for line in markdown.splitlines()) if m]
+    problems = [
+        Reported(int(m.group(1)), m.group(2), m.group(3), int(m.group(4)) if m.group(4) else None, m.group(5))
+        for m in (ROW.match(line) for line in markdown.splitlines())
+        if m
+    ]
     return VerifyRun(result.returncode, result.stdout + result.stderr, markdown, problems)
 
 
@@ -93,8 +97,11 @@ def plant_before_build(copy):
     """Defects in the sources; returns {name: where verify must point}."""
     where = {}
     # 1. A value typed over its macro, with another number; and a rule's size taken out of its section.
-    copy.replace("docs/requirements.md", 'You need at least {{ value("ram.total", "min") }} of RAM.',
-                 'You need at least <span class="rule-value" data-rule="ram.total" data-key="min">14 GB</span> of RAM.')
+    copy.replace(
+        "docs/requirements.md",
+        'You need at least {{ value("ram.total", "min") }} of RAM.',
+        'You need at least <span class="rule-value" data-rule="ram.total" data-key="min">14 GB</span> of RAM.',
+    )
     where["wrong value"] = copy.line_of("docs/requirements.md", ">14 GB</span>")
     copy.replace("docs/requirements.md", '{{ value("tmp.space", "min_free") }}', "plenty", count=-1)
     where["missing value"] = copy.line_of("docs/requirements.md", 'rule_heading("tmp.space")')
@@ -102,20 +109,34 @@ def plant_before_build(copy):
     where["hard-coded"] = copy.append("docs/installer.md", "\nYou will quickly hit 50GB of models.\n") + 1
     # 3. A rule without a check, a check of a rule that does not exist, a check reading a probe that
     #    does not exist, and a check reading a key the rules do not have.
-    copy.replace("checks/evaluate/machine_checks.py",
-                 '@rule_check("ram.total", reads=("os", "ram"), errors_from=("ram",))\n', "")
-    copy.replace("checks/evaluate/machine_checks.py", 'reads=("os", "disk"), errors_from=("disk",)',
-                 'reads=("os", "disks"), errors_from=("disks",)')
+    copy.replace(
+        "checks/evaluate/machine_checks.py", '@rule_check("ram.total", reads=("os", "ram"), errors_from=("ram",))\n', ""
+    )
+    copy.replace(
+        "checks/evaluate/machine_checks.py",
+        'reads=("os", "disk"), errors_from=("disk",)',
+        'reads=("os", "disks"), errors_from=("disks",)',
+    )
     where["unknown probe"] = copy.line_of("checks/evaluate/machine_checks.py", '"disks"')
-    where["unknown rule"] = copy.append("checks/evaluate/machine_checks.py",
-                                        '\n\n@rule_check("gpu.bogus", reads=("os",))\ndef check_bogus(check):\n'
-                                        '    return check.passed("bogus")\n') + 2
-    copy.replace("checks/evaluate/machine_checks.py", 'need = parse_size(check.values["min_free"])',
-                 'need = parse_size(check.values["min_free_space"])')
+    where["unknown rule"] = (
+        copy.append(
+            "checks/evaluate/machine_checks.py",
+            '\n\n@rule_check("gpu.bogus", reads=("os",))\ndef check_bogus(check):\n    return check.passed("bogus")\n',
+        )
+        + 2
+    )
+    copy.replace(
+        "checks/evaluate/machine_checks.py",
+        'need = parse_size(check.values["min_free"])',
+        'need = parse_size(check.values["min_free_space"])',
+    )
     where["unknown key"] = copy.line_of("checks/evaluate/machine_checks.py", '"min_free_space"')
     # 4. Findings that link to anchors the pages do not have.
-    copy.replace("checks/site_links.py", 'return url + "#" + anchor if anchor else url',
-                 'return url + "#" + anchor.replace(".", "-") if anchor else url')
+    copy.replace(
+        "checks/site_links.py",
+        'return url + "#" + anchor if anchor else url',
+        'return url + "#" + anchor.replace(".", "-") if anchor else url',
+    )
     # 5. A stale checksum typed on the page.
     copy.replace("docs/check.md", "{{ script_sha256 }}", "0" * 64)
     where["stale sha on page"] = copy.line_of("docs/check.md", "0" * 64)
@@ -124,7 +145,9 @@ def plant_before_build(copy):
     where["broken anchor"] = copy.append("docs/index.md", '\n<a href="requirements/#no-such-rule">gone</a>\n') + 1
     where["leftover"] = copy.append("docs/index.md", "\n{% raw %}Needs {{ ram_minimum }} of RAM.{% endraw %}\n") + 1
     # 7. A command that does not run, and an option the script does not have.
-    where["bad command"] = copy.append("docs/reference/cli.md", "\n```bash\npython3 check.py --no-such-option\n```\n") + 2
+    where["bad command"] = (
+        copy.append("docs/reference/cli.md", "\n```bash\npython3 check.py --no-such-option\n```\n") + 2
+    )
     copy.replace("docs/check.md", "| `--verbose` |", "| `--loud` |")
     where["bad option"] = copy.line_of("docs/check.md", "`--loud`")
     return where

@@ -1,4 +1,5 @@
 """The hard-coded value scanner and the command splitter, on small inputs."""
+
 from tools.verify.check_commands import _segments
 from tools.verify.check_hardcoded import find_hard_coded
 from tools.verify.rule_values import Display, requirement_values
@@ -13,21 +14,28 @@ def test_values_typed_in_prose_or_code_are_found_with_their_line(rules):
     number = ram.split()[0]
     text = "# Title\n\nYou need %sGB.\n\n```bash\necho %s\n```\n" % (number, ram)
     # The same size may be two rules' value (RAM and an install size): one place, found once per rule.
-    assert sorted(set((line, found) for line, _, found in typed(text, rules) if found.startswith(number))) == \
-        [(3, number + "GB"), (6, ram)]
+    assert sorted(set((line, found) for line, _, found in typed(text, rules) if found.startswith(number))) == [
+        (3, number + "GB"),
+        (6, ram),
+    ]
 
 
 def test_every_spelling_of_a_size_is_the_value(rules):
     ram = rules["rules"][[rule["id"] for rule in rules["rules"]].index("ram.total")]["values"]["min"]
     number = ram.split()[0]
     text = "%s GiB\n%sG\n%sgb\n5%s GB\n" % (number, number, number, number)
-    assert sorted(set((line, found) for line, rule, found in typed(text, rules) if rule == "ram.total")) == \
-        [(1, number + " GiB"), (2, number + "G"), (3, number + "gb")]
+    assert sorted(set((line, found) for line, rule, found in typed(text, rules) if rule == "ram.total")) == [
+        (1, number + " GiB"),
+        (2, number + "G"),
+        (3, number + "gb"),
+    ]
 
 
 def test_macros_and_template_tags_are_not_scanned_but_html_comments_are(rules):
-    text = ('{{ value("ram.total", "min") }}\n{% set x = rules["ram.total"]["values"]["min"] %}\n'
-            '{# ' + rules["rules"][0]["summary"] + ' #}\n')
+    text = (
+        '{{ value("ram.total", "min") }}\n{% set x = rules["ram.total"]["values"]["min"] %}\n'
+        '{# ' + rules["rules"][0]["summary"] + ' #}\n'
+    )
     assert typed(text, rules) == []
     ram = rules["rules"][[rule["id"] for rule in rules["rules"]].index("ram.total")]["values"]["min"]
     assert (1, "ram.total", ram) in typed("<!-- " + ram + " -->\n", rules)
@@ -37,8 +45,9 @@ def test_versions_inside_longer_numbers_are_not_values_but_their_releases_are(ru
     supported = [rule for rule in rules["rules"] if rule["id"] == "python.version"][0]["values"]["supported"]
     text = "Python %s0 or v%s" % (supported[0], supported[0])
     assert [found for _, rule, found in typed(text, rules) if rule == "python.version"] == []
-    assert [found for _, rule, found in typed("Python %s.4" % supported[0], rules)
-            if rule == "python.version"] == [supported[0]]
+    assert [found for _, rule, found in typed("Python %s.4" % supported[0], rules) if rule == "python.version"] == [
+        supported[0]
+    ]
 
 
 def test_expected_display_of_lists_and_shares(rules):
@@ -49,6 +58,10 @@ def test_expected_display_of_lists_and_shares(rules):
 
 def test_command_lines_are_cut_at_pipes_and_comments():
     assert _segments("curl -fsSL https://x/check.py | python3 - --json  # note") == [
-        (["curl", "-fsSL", "https://x/check.py"], "|"), (["python3", "-", "--json"], None)]
+        (["curl", "-fsSL", "https://x/check.py"], "|"),
+        (["python3", "-", "--json"], None),
+    ]
     assert _segments('python3 check.py --json > report.json || echo "not ready"') == [
-        (["python3", "check.py", "--json", ">", "report.json"], "||"), (["echo", "not ready"], None)]
+        (["python3", "check.py", "--json", ">", "report.json"], "||"),
+        (["echo", "not ready"], None),
+    ]

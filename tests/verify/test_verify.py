@@ -27,7 +27,8 @@ def test_1_a_value_that_differs_from_the_rules(defective):
     run, where = defective
     found = [item for item in problems_of(run, 1) if "'14 GB'" in item.message]
     assert [(item.rule, item.page, item.line) for item in found] == [
-        ("ram.total", "docs/requirements.md", where["wrong value"])]
+        ("ram.total", "docs/requirements.md", where["wrong value"])
+    ]
     assert "'12 GB'" in found[0].message
 
 
@@ -41,7 +42,8 @@ def test_1_a_value_missing_from_its_rules_section(defective):
 def test_2_a_value_typed_outside_a_macro(defective):
     run, where = defective
     assert [(item.rule, item.page, item.line) for item in problems_of(run, 2)] == [
-        ("disk.free", "docs/installer.md", where["hard-coded"])]
+        ("disk.free", "docs/installer.md", where["hard-coded"])
+    ]
     assert "'50GB'" in problems_of(run, 2)[0].message
 
 
@@ -55,8 +57,7 @@ def test_3_a_rule_without_a_check(defective):
 def test_3_a_check_of_a_rule_that_does_not_exist(defective):
     run, where = defective
     found = [item for item in problems_of(run, 3) if item.rule == "gpu.bogus"]
-    assert any("check_bogus() is declared the check of a rule the rules do not have" in item.message
-               for item in found)
+    assert any("check_bogus() is declared the check of a rule the rules do not have" in item.message for item in found)
     assert ("checks/evaluate/machine_checks.py", where["unknown rule"]) in [(item.page, item.line) for item in found]
 
 
@@ -65,8 +66,9 @@ def test_3_a_check_reading_a_probe_that_does_not_exist(defective):
     found = [item for item in problems_of(run, 3) if "'disks'" in item.message]
     assert {item.rule for item in found} == {"disk.ssd"}
     assert any("reads probe 'disks', which checks.probes does not have" in item.message for item in found)
-    assert all((item.page, item.line) == ("checks/evaluate/machine_checks.py", where["unknown probe"])
-               for item in found)
+    assert all(
+        (item.page, item.line) == ("checks/evaluate/machine_checks.py", where["unknown probe"]) for item in found
+    )
 
 
 def test_3_a_check_reading_a_key_the_rules_do_not_have(defective):

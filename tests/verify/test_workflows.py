@@ -1,4 +1,5 @@
 """The GitHub Actions workflows: valid against the vendored schema, and calling only the project's own commands."""
+
 import re
 import subprocess
 import sys
@@ -10,8 +11,12 @@ CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
 
 
 def validate(paths):
-    return subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows"] + [str(p) for p in paths],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows"] + [str(p) for p in paths],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def workflows(project_root):
@@ -27,8 +32,9 @@ def test_workflows_match_the_github_workflow_schema(project_root):
 
 def test_the_schema_check_rejects_a_broken_workflow(project_root, tmp_path):
     broken = tmp_path / "broken.yml"
-    broken.write_text(workflows(project_root)[0].read_text(encoding="utf-8").replace("runs-on:", "runs_on:", 1),
-                      encoding="utf-8")
+    broken.write_text(
+        workflows(project_root)[0].read_text(encoding="utf-8").replace("runs-on:", "runs_on:", 1), encoding="utf-8"
+    )
     assert validate([broken]).returncode != 0
 
 

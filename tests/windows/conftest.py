@@ -4,6 +4,7 @@ a user whose folder is C:\\users\\José王, and fake nvidia-smi.exe / py.exe too
 Without wine or mingw the lane skips with the reason, except under CI=true,
 where it fails: CI must never pass without having run it.
 """
+
 import os
 import shutil
 
@@ -12,9 +13,9 @@ import pytest
 from macros.script_bundle import build_script
 from tools import windows_lane as lane
 
-USER = u"Jos\u00e9\u738b"                       # José王: outside every ANSI code page at once
-PROFILE = u"C:\\users\\" + USER
-DOWNLOADS = PROFILE + u"\\Downloads"
+USER = "Jos\u00e9\u738b"  # José王: outside every ANSI code page at once
+PROFILE = "C:\\users\\" + USER
+DOWNLOADS = PROFILE + "\\Downloads"
 SYSTEM32 = "C:\\windows\\system32"
 WINDOWS = "C:\\windows"
 CORPUS = lane.ROOT / "tests" / "fixtures" / "corpus"
@@ -65,7 +66,7 @@ def place_tool(windows_lane, exe, folder, recordings=None, lines=None):
     target = lane.host_path(folder)
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(str(windows_lane["tools"][exe]), str(target / exe))
-    stem = exe[:-len(".exe")]
+    stem = exe[: -len(".exe")]
     if recordings is not None:
         shutil.copyfile(str(recordings / "nvidia-smi.txt"), str(target / (stem + ".table.txt")))
         shutil.copyfile(str(recordings / "nvidia-smi-query.txt"), str(target / (stem + ".query.txt")))
@@ -76,7 +77,7 @@ def place_tool(windows_lane, exe, folder, recordings=None, lines=None):
 
 def remove_tool(exe, folder):
     target = lane.host_path(folder)
-    stem = exe[:-len(".exe")]
+    stem = exe[: -len(".exe")]
     for name in (exe, stem + ".table.txt", stem + ".query.txt", stem + ".lane.txt", stem + ".exit"):
         path = target / name
         if path.exists():

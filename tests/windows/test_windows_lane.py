@@ -11,6 +11,7 @@ PowerShell 5.1 (UTF-16 with a BOM). The machine is set up twice:
   script runs from a planted nvidia-smi.exe, nvidia-smi.bat, py.exe and
   json.py / argparse.py; PATH holds relative and empty entries.
 """
+
 import json
 import re
 import shutil
@@ -37,7 +38,7 @@ from .conftest import (
 pytestmark = pytest.mark.windows
 
 VERSIONS = sorted(lane.locked_versions(), key=lambda version: tuple(int(p) for p in version.split(".")))
-SUPPORTED = ("3.10", "3.11")     # checked against the rules below
+SUPPORTED = ("3.10", "3.11")  # checked against the rules below
 
 
 def _host_meminfo_total():
@@ -63,12 +64,14 @@ def installed(request, windows_lane, windows_script):
     table = (SYSTEM32_SMI / "nvidia-smi.txt").read_text(encoding="utf-8")
     # What `nvidia-smi > smi.txt` writes in Windows PowerShell 5.1: UTF-16 LE with a BOM, CRLF.
     (host / "smi-utf16.txt").write_bytes(b"\xff\xfe" + table.replace("\n", "\r\n").encode("utf-16-le"))
-    runs = [lane.Run("plain", _command(version)),
-            lane.Run("verbose", _command(version, "-v")),
-            lane.Run("json", _command(version, "--json"), out_name="report.json"),
-            lane.Run("markdown", _command(version, "--markdown"), out_name="report.md"),
-            lane.Run("facts", _command(version, "--facts", "report.json", "--json")),
-            lane.Run("nvidia-smi-file", _command(version, "--nvidia-smi", "smi-utf16.txt", "--json"))]
+    runs = [
+        lane.Run("plain", _command(version)),
+        lane.Run("verbose", _command(version, "-v")),
+        lane.Run("json", _command(version, "--json"), out_name="report.json"),
+        lane.Run("markdown", _command(version, "--markdown"), out_name="report.md"),
+        lane.Run("facts", _command(version, "--facts", "report.json", "--json")),
+        lane.Run("nvidia-smi-file", _command(version, "--nvidia-smi", "smi-utf16.txt", "--json")),
+    ]
     path = [SYSTEM32, WINDOWS, python_dir(version)]
     lane.run_batch(runs, cwd, PROFILE, path)
     yield version, {run.name: run for run in runs}, host
@@ -80,8 +83,9 @@ def hostile(request, windows_lane, windows_script):
     """The runs of the "hostile" machine, for one Windows Python."""
     version = request.param
     remove_tool("nvidia-smi.exe", SYSTEM32)
-    place_tool(windows_lane, "py.exe", WINDOWS,
-               lines=["%s=%s" % (v, python_exe(v)) for v in VERSIONS if v not in SUPPORTED])
+    place_tool(
+        windows_lane, "py.exe", WINDOWS, lines=["%s=%s" % (v, python_exe(v)) for v in VERSIONS if v not in SUPPORTED]
+    )
     cwd, host = fresh_folder("hostile-" + version)
     (host / "check.py").write_bytes(windows_script)
     place_tool(windows_lane, "nvidia-smi.exe", cwd, recordings=PLANTED_SMI)
@@ -89,8 +93,7 @@ def hostile(request, windows_lane, windows_script):
     (host / "nvidia-smi.bat").write_bytes(b"@echo planted> planted-ran.txt\r\n")
     for module in ("json.py", "argparse.py"):
         (host / module).write_text("import sys\nsys.stdout.write('SHADOWED %s')\nsys.exit(3)\n" % module)
-    runs = [lane.Run("json", _command(version, "--json"), out_name="report.json"),
-            lane.Run("plain", _command(version))]
+    runs = [lane.Run("json", _command(version, "--json"), out_name="report.json"), lane.Run("plain", _command(version))]
     # Relative and empty PATH entries: the current folder, "", a relative folder.
     path = [".", SYSTEM32, "", WINDOWS, python_dir(version), "Downloads"]
     lane.run_batch(runs, cwd, PROFILE, path)
@@ -148,7 +151,7 @@ def test_facts_of_a_windows_machine(installed):
     assert facts["disk"]["measured_path"] == PROFILE
     measured = shutil.disk_usage(str(lane.DRIVE_C))
     assert facts["disk"]["total_bytes"] == measured.total
-    assert abs(facts["disk"]["free_bytes"] - measured.free) < 2 * 2 ** 30
+    assert abs(facts["disk"]["free_bytes"] - measured.free) < 2 * 2**30
     if facts["disk"]["rotational"] is None:
         assert facts["unknown"]["disk.rotational"]
     assert facts["python"]["version"].startswith(version + ".")
@@ -158,7 +161,8 @@ def test_facts_of_a_windows_machine(installed):
     query = parse_nvidia_smi((SYSTEM32_SMI / "nvidia-smi-query.txt").read_text(encoding="utf-8"))["gpus"][0]
     table = parse_nvidia_smi((SYSTEM32_SMI / "nvidia-smi.txt").read_text(encoding="utf-8"))
     assert [(gpu["name"], gpu["vram_bytes"], gpu["cuda_version"]) for gpu in facts["gpus"]] == [
-        (query["name"], query["vram_bytes"], table["cuda_version"])]
+        (query["name"], query["vram_bytes"], table["cuda_version"])
+    ]
 
 
 def test_findings_of_a_windows_machine(installed):

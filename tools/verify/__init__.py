@@ -11,8 +11,15 @@ and how much each check looked at.
 
 def run(project_root, site_dir):
     """([Problem], {check number: things checked}) for the project at `project_root` and its built site."""
-    from . import (check_commands, check_coverage, check_finding_links, check_hardcoded, check_script,
-                   check_site_links, check_values)
+    from . import (
+        check_commands,
+        check_coverage,
+        check_finding_links,
+        check_hardcoded,
+        check_script,
+        check_site_links,
+        check_values,
+    )
     from .evaluation import Evaluation
     from .html_scan import Page
     from .project import Project

@@ -1,4 +1,5 @@
 """`python -m tools.verify`: see cli.py."""
+
 import sys
 
 from .cli import main

@@ -15,6 +15,7 @@ line in a fresh folder holding the built check.py:
 Exit code 0 or 1 is "runs"; anything else, or a traceback, is not. Options shown
 alone in inline code (`--json`) must be options of the script.
 """
+
 import json
 import os
 import re
@@ -51,8 +52,15 @@ def verify(project, pages):
                 checked += 1
                 option = OPTION_ALONE.match(code.text.strip()).group(1)
                 if not re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(option), help_text):
-                    problems.append(_at(project, path, code.line, option,
-                                        "option %s is not an option of %s (see --help)" % (option, SCRIPT_NAME)))
+                    problems.append(
+                        _at(
+                            project,
+                            path,
+                            code.line,
+                            option,
+                            "option %s is not an option of %s (see --help)" % (option, SCRIPT_NAME),
+                        )
+                    )
                 continue
             if SCRIPT_NAME not in code.text or code.text in done:
                 continue
@@ -205,8 +213,9 @@ def _run(args, cwd, stdin=None):
     env.pop("PYTHONPATH", None)
     try:
         with open(str(stdin), "rb") if stdin else open(os.devnull, "rb") as handle:
-            result = subprocess.run([str(arg) for arg in args], cwd=str(cwd), stdin=handle, capture_output=True,
-                                    timeout=TIMEOUT_S, env=env)
+            result = subprocess.run(
+                [str(arg) for arg in args], cwd=str(cwd), stdin=handle, capture_output=True, timeout=TIMEOUT_S, env=env
+            )
     except subprocess.TimeoutExpired:
         return None, "", "did not finish within %d s" % TIMEOUT_S
     return result.returncode, result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
@@ -229,5 +238,9 @@ def _at(project, html_path, html_line, shown, why):
     patterns = [re.escape(shown), re.escape(SCRIPT_NAME) + r".*" + re.escape(tail)] if tail else [re.escape(shown)]
     line = project.source_line(source, patterns) if source else None
     page = project.docs_relative(source) if source else project.display_page(html_path)
-    return problem(CHECK, "`%s` does not run as shown: %s (built page line %d)" % (shown, why, html_line),
-                   page=page, line=line or html_line)
+    return problem(
+        CHECK,
+        "`%s` does not run as shown: %s (built page line %d)" % (shown, why, html_line),
+        page=page,
+        line=line or html_line,
+    )

@@ -5,6 +5,7 @@ declarations) against the rules and the probes, and the rule ids and value keys
 typed in the checks' sources. Dynamic: the evaluation over the
 fixture corpus with rules that record every key read that they do not have.
 """
+
 import ast
 from pathlib import Path
 
@@ -23,30 +24,53 @@ def verify(project, evaluation_factory):
     problems = []
     for rule_id, rule in rules.items():
         if rule.get("check", True) and rule_id not in CHECKS:
-            problems.append(problem(CHECK, "no check in checks.evaluate.CHECKS, and the rule is not marked "
-                                           "documentation-only (check: false)", rule=rule_id,
-                                    page="rules/requirements.yaml", line=_rule_line(project, rule_id)))
+            problems.append(
+                problem(
+                    CHECK,
+                    "no check in checks.evaluate.CHECKS, and the rule is not marked documentation-only (check: false)",
+                    rule=rule_id,
+                    page="rules/requirements.yaml",
+                    line=_rule_line(project, rule_id),
+                )
+            )
     for rule_id, declaration in sorted(CHECKS.items()):
-        where = dict(rule=rule_id, page=sources.file_of(declaration.function),
-                     line=declaration.function.__code__.co_firstlineno)  # the decorator line
+        where = dict(
+            rule=rule_id, page=sources.file_of(declaration.function), line=declaration.function.__code__.co_firstlineno
+        )  # the decorator line
         name = declaration.function.__name__
         if rule_id not in rules:
-            problems.append(problem(CHECK, "%s() is declared the check of a rule the rules do not have" % name,
-                                    **where))
+            problems.append(
+                problem(CHECK, "%s() is declared the check of a rule the rules do not have" % name, **where)
+            )
         for section in declaration.reads:
             if section not in SECTIONS:
-                problems.append(problem(CHECK, "%s() reads probe %r, which checks.probes does not have (it has %s)"
-                                        % (name, section, ", ".join(SECTIONS)), **where))
+                problems.append(
+                    problem(
+                        CHECK,
+                        "%s() reads probe %r, which checks.probes does not have (it has %s)"
+                        % (name, section, ", ".join(SECTIONS)),
+                        **where,
+                    )
+                )
         for section in declaration.errors_from:
             if section not in declaration.reads:
-                problems.append(problem(CHECK, "%s() takes its errors from probe %r, which it does not read"
-                                        % (name, section), **where))
+                problems.append(
+                    problem(
+                        CHECK, "%s() takes its errors from probe %r, which it does not read" % (name, section), **where
+                    )
+                )
     problems += sources.problems(rules, CHECKS)
     evaluation = evaluation_factory(sources.literal_keys)
     for rule_id, key in sorted(evaluation.misses):
-        problems.append(problem(CHECK, "a check read values.%s, which the rules do not have (seen while "
-                                       "evaluating the fixture corpus)" % key,
-                                rule=rule_id, page="rules/requirements.yaml", line=_rule_line(project, rule_id)))
+        problems.append(
+            problem(
+                CHECK,
+                "a check read values.%s, which the rules do not have (seen while evaluating the fixture corpus)" % key,
+                rule=rule_id,
+                page="rules/requirements.yaml",
+                line=_rule_line(project, rule_id),
+            )
+        )
     return problems, len(rules) + len(evaluation.reports), evaluation
 
 
@@ -98,8 +122,15 @@ class SourceScan:
         found = []
         for node, rule_id in _named_rule_ids(tree):
             if rule_id not in rules:
-                found.append(problem(CHECK, "the checks name rule %r, which the rules do not have" % rule_id,
-                                     rule=rule_id, page=path, line=node.lineno))
+                found.append(
+                    problem(
+                        CHECK,
+                        "the checks name rule %r, which the rules do not have" % rule_id,
+                        rule=rule_id,
+                        page=path,
+                        line=node.lineno,
+                    )
+                )
         return found
 
     def _value_keys(self, path, function, rules, own_rule, all_keys):
@@ -123,16 +154,29 @@ class SourceScan:
                 rule_id = own_rule
             if rule_id in rules:
                 if key not in rules[rule_id].get("values", {}):
-                    found.append(problem(CHECK, "%s() reads values[%r] of %s, which the rules do not have"
-                                         % (function.name, key, rule_id), rule=rule_id, page=path, line=node.lineno))
+                    found.append(
+                        problem(
+                            CHECK,
+                            "%s() reads values[%r] of %s, which the rules do not have" % (function.name, key, rule_id),
+                            rule=rule_id,
+                            page=path,
+                            line=node.lineno,
+                        )
+                    )
             elif _reads_values(container) and key not in all_keys:
-                found.append(problem(CHECK, "%s() reads values[%r], which no rule has" % (function.name, key),
-                                     page=path, line=node.lineno))
+                found.append(
+                    problem(
+                        CHECK,
+                        "%s() reads values[%r], which no rule has" % (function.name, key),
+                        page=path,
+                        line=node.lineno,
+                    )
+                )
         return found
 
 
 def _subscript_or_get_key(node):
-    """"k" for `x["k"]` and `x.get("k")`."""
+    """ "k" for `x["k"]` and `x.get("k")`."""
     if isinstance(node, ast.Subscript):
         inner = node.slice
         if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
@@ -145,8 +189,13 @@ def _subscript_or_get_key(node):
 
 def _rule_values_call(node):
     """The rule id of `x.rule_values("id")`, else None."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rule_values" \
-            and node.args and isinstance(node.args[0], ast.Constant):
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "rule_values"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ):
         return node.args[0].value
     return None
 
@@ -163,8 +212,14 @@ def _reads_values(node):
 def _named_rule_ids(tree):
     """(node, rule id) for @rule_check("id", ...), rule_values("id") and by_id["id"]."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "rule_check" \
-                and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "rule_check"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             yield node, node.args[0].value
         rule_id = _rule_values_call(node)
         if rule_id:
@@ -185,5 +240,3 @@ def _all_keys(value):
         for item in value:
             keys |= _all_keys(item)
     return keys
-
-

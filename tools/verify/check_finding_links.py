@@ -3,6 +3,7 @@
 The findings are those of the evaluation over the fixture corpus (see
 evaluation.py), so every check's every branch that the corpus reaches is seen.
 """
+
 from .problems import problem
 
 CHECK = 4
@@ -22,9 +23,20 @@ def verify(project, pages, evaluation):
             if why:
                 rule = rules.get(finding["id"])
                 page = project.docs_relative(rule["page"]) if rule else "checks/evaluate"
-                line = project.source_line(rule["page"], [r"rule_heading\(\s*[\"']%s[\"']" % finding["id"]]) if rule else None
-                problems.append(problem(CHECK, "the finding's docs link %s %s (machine: %s)" % (url, why, case),
-                                        rule=finding["id"], page=page, line=line))
+                line = (
+                    project.source_line(rule["page"], [r"rule_heading\(\s*[\"']%s[\"']" % finding["id"]])
+                    if rule
+                    else None
+                )
+                problems.append(
+                    problem(
+                        CHECK,
+                        "the finding's docs link %s %s (machine: %s)" % (url, why, case),
+                        rule=finding["id"],
+                        page=page,
+                        line=line,
+                    )
+                )
     return problems, len(seen)
 
 

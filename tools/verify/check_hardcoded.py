@@ -4,6 +4,7 @@ The values come from the rules (see rule_values.py); text inside {{ }}, {% %}
 and {# #} is left out, everything else is scanned: code blocks (they take plain
 values from the raw() macro) and HTML comments (they ship in the built page).
 """
+
 import re
 
 from .problems import problem
@@ -64,10 +65,16 @@ def verify(project):
     pages = project.markdown_pages()
     problems = []
     for page, line, value, typed in hard_coded_in_pages(pages, project.rules):
-        problems.append(problem(
-            CHECK, "%r is typed in the page: it is the value %s of the rules; use a macro "
-                   "(value() in prose, raw() in code blocks)" % (typed, describe(value)),
-            rule=value.rule, page=project.docs_relative(page), line=line))
+        problems.append(
+            problem(
+                CHECK,
+                "%r is typed in the page: it is the value %s of the rules; use a macro "
+                "(value() in prose, raw() in code blocks)" % (typed, describe(value)),
+                rule=value.rule,
+                page=project.docs_relative(page),
+                line=line,
+            )
+        )
     return problems, len(pages)
 
 

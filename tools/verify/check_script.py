@@ -1,4 +1,5 @@
 """5. The published check.py is a fresh build of checks/ and the rules, and every sha256 shown matches it."""
+
 import hashlib
 import re
 
@@ -26,8 +27,15 @@ def verify(project, pages):
     if not sums_path.is_file():
         problems.append(problem(CHECK, "the built site has no %s.sha256" % SCRIPT_NAME, page=site_name + ".sha256"))
     elif sums_path.read_text(encoding="utf-8") != sha256_line(published):
-        problems.append(problem(CHECK, "%s.sha256 says %r, but the published script's sha256 is %s" % (
-            SCRIPT_NAME, sums_path.read_text(encoding="utf-8").strip(), digest), page=site_name + ".sha256", line=1))
+        problems.append(
+            problem(
+                CHECK,
+                "%s.sha256 says %r, but the published script's sha256 is %s"
+                % (SCRIPT_NAME, sums_path.read_text(encoding="utf-8").strip(), digest),
+                page=site_name + ".sha256",
+                line=1,
+            )
+        )
     problems += _shown_digests(project, pages, digest)
     return problems, 3
 
@@ -42,8 +50,12 @@ def _difference(published, fresh, site_name):
         if match:
             module = match.group(1)
     inside = " (in the embedded module %s)" % module if module else ""
-    return problem(CHECK, "differs from a fresh build of checks/ and the rules from line %d on%s: rebuild the "
-                          "site" % (line, inside), page=site_name, line=line)
+    return problem(
+        CHECK,
+        "differs from a fresh build of checks/ and the rules from line %d on%s: rebuild the site" % (line, inside),
+        page=site_name,
+        line=line,
+    )
 
 
 def _shown_digests(project, pages, digest):
@@ -56,10 +68,18 @@ def _shown_digests(project, pages, digest):
                 if match.group(0) != digest:
                     page_name = project.display_page(path)
                     source = project.source_page(path)
-                    source_line = project.source_line(source, [r"script_sha256", re.escape(match.group(0))]) if source else None
-                    problems.append(problem(CHECK, "shows sha256 %s, but the published %s has %s (built page line %d)"
-                                            % (match.group(0), SCRIPT_NAME, digest, line),
-                                            page=page_name, line=source_line or line))
+                    source_line = (
+                        project.source_line(source, [r"script_sha256", re.escape(match.group(0))]) if source else None
+                    )
+                    problems.append(
+                        problem(
+                            CHECK,
+                            "shows sha256 %s, but the published %s has %s (built page line %d)"
+                            % (match.group(0), SCRIPT_NAME, digest, line),
+                            page=page_name,
+                            line=source_line or line,
+                        )
+                    )
     if not shown:
         problems.append(problem(CHECK, "no page shows the sha256 of %s" % SCRIPT_NAME, page="docs"))
     return problems

@@ -3,6 +3,7 @@
 MkDocs validates the links written in Markdown; this also covers links in raw
 HTML, in the theme and those produced by macros, and reads the pages as built.
 """
+
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -28,10 +29,17 @@ def verify(project, pages):
                 problems.append(_at(project, path, link.line, "link %r: %s" % (link.url, why), [re.escape(link.url)]))
         for line, text in page.article_text():
             for match in LEFTOVERS.finditer(text):
-                following = re.sub(r"<[^>]+>", "", text[match.start():])[:24].strip()
-                problems.append(_at(project, path, line, "leftover template text %r: %s" % (
-                    match.group(0), " ".join(re.sub(r"<[^>]+>", " ", text).split())[:120]),
-                    [re.escape(following)]))
+                following = re.sub(r"<[^>]+>", "", text[match.start() :])[:24].strip()
+                problems.append(
+                    _at(
+                        project,
+                        path,
+                        line,
+                        "leftover template text %r: %s"
+                        % (match.group(0), " ".join(re.sub(r"<[^>]+>", " ", text).split())[:120]),
+                        [re.escape(following)],
+                    )
+                )
     return problems, checked
 
 
@@ -48,7 +56,7 @@ def _target(project, page_path, url):
     if not path:
         return page_path, unquote(parts.fragment)
     base = project.site_dir if path.startswith("/") else page_path.parent
-    target = (base / path.lstrip("/"))
+    target = base / path.lstrip("/")
     if path.endswith("/") or target.is_dir():
         target = target / "index.html"
     return Path(_normalize(target)), unquote(parts.fragment)
@@ -56,6 +64,7 @@ def _target(project, page_path, url):
 
 def _normalize(path):
     import os
+
     return os.path.normpath(str(path))
 
 
@@ -76,7 +85,9 @@ def _at(project, html_path, html_line, message, patterns):
     source = project.source_page(html_path)
     line = project.source_line(source, patterns) if source else None
     if line is None:
-        return problem(CHECK, message, page="site/" + html_path.relative_to(project.site_dir).as_posix(),
-                       line=html_line)
-    return problem(CHECK, "%s (built page line %d)" % (message, html_line), page=project.docs_relative(source),
-                   line=line)
+        return problem(
+            CHECK, message, page="site/" + html_path.relative_to(project.site_dir).as_posix(), line=html_line
+        )
+    return problem(
+        CHECK, "%s (built page line %d)" % (message, html_line), page=project.docs_relative(source), line=line
+    )

@@ -8,6 +8,7 @@ Three ways a page can drift from the rules:
   (URLs, package names, launchers) may stand anywhere; where they stand, they
   must be right.
 """
+
 import re
 
 from .problems import problem
@@ -50,8 +51,13 @@ def _at_value(project, path, item, message):
     line = project.source_line(page, _macro_patterns(item)) if page else None
     if line is None:
         page, line = None, item.line
-    return problem(CHECK, "%s (built page line %d)" % (message, item.line), rule=item.rule,
-                   page=project.docs_relative(page) if page else project.display_page(path), line=line)
+    return problem(
+        CHECK,
+        "%s (built page line %d)" % (message, item.line),
+        rule=item.rule,
+        page=project.docs_relative(page) if page else project.display_page(path),
+        line=line,
+    )
 
 
 def _macro_patterns(item):
@@ -62,7 +68,9 @@ def _macro_patterns(item):
     if item.family:
         patterns.append(r"family_value\([^)]*%s" % re.escape(item.family))
     if item.rule and item.key:
-        patterns.append(r"value\(\s*[\"']%s[\"']\s*,\s*[\"']%s" % (re.escape(item.rule), re.escape(item.key.split(".")[0])))
+        patterns.append(
+            r"value\(\s*[\"']%s[\"']\s*,\s*[\"']%s" % (re.escape(item.rule), re.escape(item.key.split(".")[0]))
+        )
     if item.rule:
         patterns.append(re.escape(item.rule))
     return patterns
@@ -78,18 +86,30 @@ def _section_problems(project, pages, rule):
     section = page.section(rule_id)
     if section is None:
         line = project.source_line(rule["page"], [r"rule_heading\(\s*[\"']%s[\"']" % rule_id.replace(".", r"\.")])
-        return [problem(CHECK, "no heading with the anchor #%s on its page" % rule_id, rule=rule_id,
-                        page=page_name, line=line)]
+        return [
+            problem(
+                CHECK, "no heading with the anchor #%s on its page" % rule_id, rule=rule_id, page=page_name, line=line
+            )
+        ]
     present = [(item.key, item.family) for item in section if hasattr(item, "key")]
-    anchor_line = project.source_line(rule["page"], [r"rule_heading\(\s*[\"']%s[\"']" % rule_id.replace(".", r"\."),
-                                                     r"#%s\b" % rule_id.replace(".", r"\.")])
+    anchor_line = project.source_line(
+        rule["page"],
+        [r"rule_heading\(\s*[\"']%s[\"']" % rule_id.replace(".", r"\."), r"#%s\b" % rule_id.replace(".", r"\.")],
+    )
     problems = []
     for value in requirement_values(project.rules):
         if value.rule != rule_id or value.kind not in REQUIRED_KINDS or _covered(value.key, value.family, present):
             continue
         label = "%s%s" % ("%s." % value.family if value.family else "", value.key)
-        problems.append(problem(CHECK, "value %s (%s) is missing from the rule's section (#%s)" % (
-            label, value.text, rule_id), rule=rule_id, page=page_name, line=anchor_line))
+        problems.append(
+            problem(
+                CHECK,
+                "value %s (%s) is missing from the rule's section (#%s)" % (label, value.text, rule_id),
+                rule=rule_id,
+                page=page_name,
+                line=anchor_line,
+            )
+        )
     return problems
 
 

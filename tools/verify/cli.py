@@ -1,4 +1,5 @@
 """The command line of verify: build (or take) the site, run the checks, report, exit 0 or 1."""
+
 import argparse
 import os
 import sys
@@ -12,13 +13,19 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_BUILD_FAILED = 0, 1, 1
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="python -m tools.verify",
-        description="Prove that the docs pages, the rules, the checks and the published check.py agree.")
-    parser.add_argument("--site-dir", type=Path,
-                        help="a site already built from this tree (default: build one with mkdocs build --strict "
-                             "into a temporary folder)")
-    parser.add_argument("--report-md", type=Path,
-                        help="also write the report as Markdown here (it is also appended to "
-                             "$GITHUB_STEP_SUMMARY when that is set)")
+        description="Prove that the docs pages, the rules, the checks and the published check.py agree.",
+    )
+    parser.add_argument(
+        "--site-dir",
+        type=Path,
+        help="a site already built from this tree (default: build one with mkdocs build --strict "
+        "into a temporary folder)",
+    )
+    parser.add_argument(
+        "--report-md",
+        type=Path,
+        help="also write the report as Markdown here (it is also appended to $GITHUB_STEP_SUMMARY when that is set)",
+    )
     return parser
 
 
@@ -33,10 +40,15 @@ def main(argv=None):
 
         built = build_site(PROJECT_ROOT, folder)
         if built.returncode != 0:
-            sys.stdout.write("Verify FAILED: mkdocs build --strict failed (exit code %d):\n%s%s"
-                             % (built.returncode, built.stdout, built.stderr))
-            _write_markdown(options, "## Docs verification\n\nVerify FAILED: `mkdocs build --strict` failed."
-                                     "\n\n```text\n%s%s\n```\n" % (built.stdout, built.stderr))
+            sys.stdout.write(
+                "Verify FAILED: mkdocs build --strict failed (exit code %d):\n%s%s"
+                % (built.returncode, built.stdout, built.stderr)
+            )
+            _write_markdown(
+                options,
+                "## Docs verification\n\nVerify FAILED: `mkdocs build --strict` failed."
+                "\n\n```text\n%s%s\n```\n" % (built.stdout, built.stderr),
+            )
             return EXIT_BUILD_FAILED
         return _verify(Path(folder), options)
 

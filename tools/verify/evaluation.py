@@ -5,8 +5,8 @@ the rules do not have is noted (with the rule id and key path) instead of only
 failing inside the check, where the evaluation would turn it into an `error`
 finding. The reports are kept for the finding-link check.
 """
-import copy
 
+import copy
 
 
 class RecordingDict(dict):
@@ -75,5 +75,3 @@ class Evaluation:
         self.reports = []
         for name, facts in corpus_facts(project.rules):
             self.reports.append((name, evaluate(facts, rules, project.site_url)))
-
-

@@ -4,6 +4,7 @@ Headings and rule values are taken from the page's <article> only (the content,
 not Material's navigation), in document order, so a rule's section can be cut
 out of them. Ids and links are taken from the whole page.
 """
+
 from collections import namedtuple
 from html.parser import HTMLParser
 
@@ -25,8 +26,8 @@ class Page:
     def __init__(self, path):
         self.path = path
         self.text = path.read_text(encoding="utf-8")
-        self.ids = {}            # id -> line
-        self.content = []        # Heading and RuleValue, in document order, from the article
+        self.ids = {}  # id -> line
+        self.content = []  # Heading and RuleValue, in document order, from the article
         self.links = []
         self.code = []
         self.article_lines = (0, 0)
@@ -46,7 +47,7 @@ class Page:
             return None
         level = self.content[start].level
         section = [self.content[start]]
-        for item in self.content[start + 1:]:
+        for item in self.content[start + 1 :]:
             if isinstance(item, Heading) and item.level <= level:
                 break
             section.append(item)
@@ -67,9 +68,9 @@ class _PageParser(HTMLParser):
         HTMLParser.__init__(self, convert_charrefs=True)
         self.page = page
         self.article_depth = 0
-        self.heading = None      # [level, id, text parts, line]
-        self.value = None        # [attrs, text parts, line, nested span depth]
-        self.pre = None          # [text parts, line, depth]
+        self.heading = None  # [level, id, text parts, line]
+        self.value = None  # [attrs, text parts, line, nested span depth]
+        self.pre = None  # [text parts, line, depth]
         self.inline_code = None  # [text parts, line]
 
     def handle_starttag(self, tag, attrs):
@@ -116,8 +117,15 @@ class _PageParser(HTMLParser):
                 self.value[3] -= 1
             else:
                 attrs, parts, line, _ = self.value
-                self.page.content.append(RuleValue(attrs.get("data-rule"), attrs.get("data-key"),
-                                                   attrs.get("data-family"), " ".join("".join(parts).split()), line))
+                self.page.content.append(
+                    RuleValue(
+                        attrs.get("data-rule"),
+                        attrs.get("data-key"),
+                        attrs.get("data-family"),
+                        " ".join("".join(parts).split()),
+                        line,
+                    )
+                )
                 self.value = None
         elif tag == "pre" and self.pre is not None:
             self.pre[2] -= 1

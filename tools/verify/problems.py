@@ -1,4 +1,5 @@
 """What verify reports: one problem per line, each naming the rule, the page and the line."""
+
 from collections import namedtuple
 
 # The seven things verify proves, in the order it reports them.

@@ -1,4 +1,5 @@
 """The project being verified: its rules, its mkdocs config, its Markdown sources and its built site."""
+
 import re
 from pathlib import Path
 
@@ -13,8 +14,9 @@ class Project:
     def __init__(self, root, site_dir):
         self.root = Path(root).resolve()
         self.site_dir = Path(site_dir).resolve()
-        self.rules = load_rules(self.root / "rules" / "requirements.yaml",
-                                self.root / "rules" / "requirements.schema.json")
+        self.rules = load_rules(
+            self.root / "rules" / "requirements.yaml", self.root / "rules" / "requirements.schema.json"
+        )
         config = load_config(str(self.root / "mkdocs.yml"))
         # The same fallback the macros use when they build check.py.
         self.site_url = config["site_url"] or "/"
@@ -25,7 +27,7 @@ class Project:
 
     def built_path(self, page):
         """docs page "reference/cli.md" -> its HTML file in the built site."""
-        stem = page[:-len(".md")] if page.endswith(".md") else page
+        stem = page[: -len(".md")] if page.endswith(".md") else page
         if stem == "index" or stem.endswith("/index") or not self.use_directory_urls:
             return self.site_dir / (stem + ".html")
         return self.site_dir / stem / "index.html"
@@ -35,10 +37,10 @@ class Project:
         relative = Path(html_path).relative_to(self.site_dir).as_posix()
         candidates = []
         if relative.endswith("/index.html"):
-            stem = relative[:-len("/index.html")]
+            stem = relative[: -len("/index.html")]
             candidates = [stem + ".md", stem + "/index.md", stem + "/README.md"]
         elif relative.endswith(".html"):
-            candidates = [relative[:-len(".html")] + ".md"]
+            candidates = [relative[: -len(".html")] + ".md"]
         for candidate in candidates:
             if (self.docs_dir / candidate).is_file():
                 return candidate
@@ -56,8 +58,10 @@ class Project:
 
     def markdown_pages(self):
         """[(docs page, text)] for every Markdown source, sorted."""
-        return [(path.relative_to(self.docs_dir).as_posix(), path.read_text(encoding="utf-8"))
-                for path in sorted(self.docs_dir.rglob("*.md"))]
+        return [
+            (path.relative_to(self.docs_dir).as_posix(), path.read_text(encoding="utf-8"))
+            for path in sorted(self.docs_dir.rglob("*.md"))
+        ]
 
     def html_pages(self):
         return sorted(self.site_dir.rglob("*.html"))
@@ -80,7 +84,7 @@ class Project:
         base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
         if not url.startswith(base):
             return None
-        path, _, anchor = url[len(base):].partition("#")
+        path, _, anchor = url[len(base) :].partition("#")
         path = path.split("?")[0]
         target = self.site_dir / path
         if path == "" or path.endswith("/"):

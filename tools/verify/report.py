@@ -1,4 +1,5 @@
 """The verify report: plain text for the terminal, Markdown for a job summary."""
+
 from .problems import CHECK_TITLES
 
 
@@ -16,17 +17,27 @@ def terminal(problems, checked):
 
 
 def markdown(problems, checked):
-    lines = ["## Docs verification", "", _verdict(problems), "",
-             "| | Check | Looked at | Problems |", "| --- | --- | --- | --- |"]
+    lines = [
+        "## Docs verification",
+        "",
+        _verdict(problems),
+        "",
+        "| | Check | Looked at | Problems |",
+        "| --- | --- | --- | --- |",
+    ]
     for number, title in sorted(CHECK_TITLES.items()):
         count = sum(1 for item in problems if item.check == number)
-        lines.append("| %s | %d. %s | %s | %d |" % (
-            ":x:" if count else ":white_check_mark:", number, title, _checked_text(checked.get(number)), count))
+        lines.append(
+            "| %s | %d. %s | %s | %d |"
+            % (":x:" if count else ":white_check_mark:", number, title, _checked_text(checked.get(number)), count)
+        )
     if problems:
         lines += ["", "### Problems", "", "| Check | Rule | Page | Line | Problem |", "| --- | --- | --- | --- | --- |"]
         for item in problems:
-            lines.append("| %d | `%s` | `%s` | %s | %s |" % (
-                item.check, item.rule, item.page, item.line or "", _cell(item.message)))
+            lines.append(
+                "| %d | `%s` | `%s` | %s | %s |"
+                % (item.check, item.rule, item.page, item.line or "", _cell(item.message))
+            )
     return "\n".join(lines) + "\n"
 
 

@@ -7,6 +7,7 @@ URL, or a value named by its key (a file, a folder, a model family's name).
 They are found by their shape and place in the rules, never listed here, so a
 value added to the rules is covered the day it is added.
 """
+
 import html
 import re
 from collections import namedtuple
@@ -38,8 +39,9 @@ def requirement_values(rules):
             if isinstance(text, dict):
                 for backend_id, size in sorted(text.items()):
                     if _is_size(size):
-                        found.append(RequirementValue(VRAM_RULE, "%s.%s" % (key, backend_id), family["id"], "size",
-                                                      size))
+                        found.append(
+                            RequirementValue(VRAM_RULE, "%s.%s" % (key, backend_id), family["id"], "size", size)
+                        )
             elif key.startswith("min_") and _is_size(text):
                 found.append(RequirementValue(VRAM_RULE, key, family["id"], "size", text))
             elif key in FAMILY_NAMES:

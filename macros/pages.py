@@ -224,7 +224,7 @@ class SiteValues:
     # --- tables and lists --------------------------------------------------
 
     def _family_minimums(self, family):
-        """"4 GB NVIDIA, 4 GB AMD or 8 GB Mac": one family's memory per backend, as rule-value spans."""
+        """ "4 GB NVIDIA, 4 GB AMD or 8 GB Mac": one family's memory per backend, as rule-value spans."""
         return join_words(
             [
                 "%s %s" % (self.family_value(family["id"], "min_memory." + backend["id"]), backend["name"])

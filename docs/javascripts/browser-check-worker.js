@@ -225,7 +225,7 @@ exec(compile(CHECK_SCRIPT, "check.py", "exec"), _namespace)
 _namespace["_install_embedded_modules"]()
 del CHECK_SCRIPT
 from checks.browser import run_browser_check, run_paste
-from checks.evaluate.context import script_command
+from checks.site_links import script_command
 from checks.render.html import render_error
 
 

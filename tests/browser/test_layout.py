@@ -68,10 +68,12 @@ def test_content_tabs_open_on_the_readers_os(chromium, site_url, platform, user_
         # The reader's own choice wins over the guess, on every page (Material's linked tabs).
         page.goto(site_url + "installer/")
         other = "Linux" if expected != "Linux" else "Windows"
-        page.locator(".tabbed-set").first.locator(".tabbed-labels > label", has_text=other).first.click()
+        os_sets = page.locator(".tabbed-set", has=page.locator(".tabbed-labels > label", has_text="Linux"))
+        os_sets.first.locator(".tabbed-labels > label", has_text=other).first.click()
         page.goto(site_url + "requirements/")
         page.wait_for_timeout(100)
-        chosen = page.evaluate("""() => { const set = document.querySelector(".tabbed-set");
+        chosen = page.evaluate("""() => { const set = [...document.querySelectorAll(".tabbed-set")].find((one) =>
+                [...one.querySelectorAll(".tabbed-labels > label")].some((label) => label.textContent.trim() === "Linux"));
             const input = set.querySelector(":scope > input:checked");
             return set.querySelector(`label[for="${input.id}"]`).textContent.trim(); }""")
         assert chosen == other

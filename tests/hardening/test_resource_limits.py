@@ -74,6 +74,7 @@ import json, os, sys
 sys.path.insert(0, sys.argv[1])
 from checks.probes import gather_facts
 import checks.parsers.nvidia_smi          # imported first: an import needs a descriptor too
+import checks.run                        # (checks/probes imports it only when a tool runs)
 held = []
 try:
     while True:

@@ -25,9 +25,11 @@ def test_every_value_span_names_a_rule_and_a_key(built_site, rules):
         assert span.rule in rule_ids and span.key and span.text.strip(), span
 
 
-def test_the_home_page_links_every_rule(built_site, rules):
+def test_the_home_page_links_every_requirement(built_site, rules):
     home = built_pages(built_site)["index.html"].text
     for rule in rules["rules"]:
+        if rule.get("check") is False:
+            continue        # documentation only: the home page's table lists requirements
         target = rule["page"][:-3] + "/" if rule["page"] != "index.md" else ""
         assert 'href="%s#%s"' % (target, rule["id"]) in home, rule["id"]
 

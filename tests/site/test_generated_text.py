@@ -76,6 +76,8 @@ def test_the_nvidia_smi_failure_table_shows_every_rule_value_whole(built_site, r
     assert len(rows) == len(failures)
     for row, failure in zip(rows, failures):
         expected = [WORDS.sub(" ", failure[key]).strip() for key in ("match", "title", "fix")]
+        if failure.get("fix_windows"):
+            expected[2] += " On Windows: " + WORDS.sub(" ", failure["fix_windows"]).strip()
         assert row == expected, "a cell was cut: %r" % row
     assert any("|" in failure["fix"] for failure in failures), "the rules no longer test the escape"
 
@@ -87,19 +89,22 @@ def test_every_table_made_from_the_rules_matches_them(built_site, rules):
     checked = [item for item in rules["rules"] if item.get("check", True)]
     assert [row[0] for row in summary[1:]] == [item["title"] for item in checked]
     needs = dict((row[0], row[1]) for row in summary[1:])
+    backends = dict((backend["id"], backend["name"]) for backend in rules["backends"])
     for family in rules["model_families"]:
-        assert "%s for %s" % (family["min_vram"], family["name"]) in needs[rule(rules, "gpu.vram")["title"]]
+        for backend, size in family["min_memory"].items():
+            assert "%s %s" % (size, backends[backend]) in needs[rule(rules, "gpu.vram")["title"]]
     disk = needs[rule(rules, "disk.free")["title"]]
     assert re.search(r"\d+(\.\d+)? GB with an NVIDIA GPU", disk), disk
     for item in checked:
         if item["id"] not in ("gpu.vram", "disk.free"):
             assert needs[item["title"]], item["id"]
-    # The VRAM tables: one row per family with its minimum.
+    # The memory tables: one row per family with its minimum on each backend.
     for path in ("index.html", "requirements/index.html"):
-        vram = next(table for table in tables(pages[path]) if table and table[0][:2] == ["Model family", "Minimum VRAM"])
-        assert [row[:2] for row in vram[1:]] == [
-            [family["name"] + (" (%s)" % ", ".join(family["aliases"]) if family.get("aliases") else ""),
-             family["min_vram"]] for family in rules["model_families"]]
+        vram = next(table for table in tables(pages[path]) if table and table[0][:1] == ["Model family"])
+        assert [row[: 1 + len(rules["backends"])] for row in vram[1:]] == [
+            [family["name"] + (" (%s)" % ", ".join(family["aliases"]) if family.get("aliases") else "")]
+            + [family["min_memory"].get(backend["id"], "-") for backend in rules["backends"]]
+            for family in rules["model_families"]]
 
 
 def sentences(text):

@@ -2,9 +2,10 @@
 //
 // Loaded on every page but inert where there is no #browser-check element, so
 // no other page downloads any of the Python runtime. On the check page the
-// runtime starts in a Web Worker when the reader shows intent: the widget comes
-// into view, or gets the pointer or the focus (also after Material's instant
-// navigation). While it downloads, the status line shows the bytes so far and
+// runtime starts in a Web Worker when the reader shows intent: the widget gets
+// the pointer, a touch or the focus (also after Material's instant navigation).
+// Being in view is no intent: the widget sits at the top of its page, and a
+// reader who only reads it downloads nothing. While it downloads, the status line shows the bytes so far and
 // the total, then the stage; once it is ready a click answers at once.
 // Everything is evaluated in this tab: nothing typed or detected is sent anywhere.
 (function () {
@@ -311,15 +312,6 @@
     ["pointerenter", "focusin", "touchstart"].forEach(function (name) {
       root.addEventListener(name, prepare, {once: true, passive: true});
     });
-    if (typeof IntersectionObserver === "function") {
-      var observer = new IntersectionObserver(function (entries) {
-        if (entries.some(function (entry) { return entry.isIntersecting; })) {
-          observer.disconnect();
-          if (view && view.root === root) prepare();
-        }
-      });
-      observer.observe(root);
-    }
   }
 
   function mount() {

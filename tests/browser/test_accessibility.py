@@ -21,11 +21,13 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 def audit(browser, url, scheme, size):
     """The violations axe reports on one page: [(rule id, impact, [target, ...], summary)]."""
-    context = browser.new_context(color_scheme=scheme, viewport={"width": size[0], "height": size[1]})
+    # The page's policy allows no inline script: axe is injected past it, as a browser extension would be.
+    context = browser.new_context(color_scheme=scheme, viewport={"width": size[0], "height": size[1]}, bypass_csp=True)
     try:
         page = context.new_page()
         page.goto(url)
         if page.query_selector("#browser-check"):
+            page.hover("#browser-check .bc-run")  # intent: the runtime starts
             page.wait_for_selector('#browser-check[data-state="ready"]', timeout=60000)
             page.click("#browser-check .bc-run")
             page.wait_for_selector("#browser-check .bc-verdict", timeout=60000)

@@ -88,6 +88,6 @@ def test_ctrl_enter_checks_a_paste(check_page):
     page.keyboard.press("Control+Enter")
     page.wait_for_function(
         """() => document.querySelector("#browser-check .bc-result")
-        .textContent.includes("Paste the output of nvidia-smi")""",
+        .textContent.includes("Expected the JSON that check.py --json prints")""",
         timeout=30000,
     )

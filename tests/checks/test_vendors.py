@@ -15,49 +15,12 @@ from checks.facts import new_facts, new_gpu
 from checks.probes import Platform, gather_facts
 from checks.probes.interpreters import certificate_facts, path_python_kind
 from rules.loader import RulesError, load_rules
+from tests.checks.test_evaluate import linux_box, nvidia
 
 SITE = "https://example.test/"
 MIB = 2**20
 KIB = 2**10
 GIB = 2**30
-
-
-def linux_box(**changes):
-    """A healthy Linux machine with an 8 GB NVIDIA card; `changes` replace or update sections."""
-    facts = new_facts("probe")
-    facts["os"].update(
-        system="Linux",
-        release="6.8",
-        machine="x86_64",
-        distro={"id": "ubuntu", "id_like": ["debian"], "version_id": "24.04", "pretty_name": "Ubuntu 24.04 LTS"},
-    )
-    facts["python"].update(version="3.11.9", executable="/usr/bin/python3", implementation="CPython", bits=64)
-    facts["ram"].update(total_bytes=16318040 * KIB, source="/proc/meminfo")
-    facts["gpus"] = [nvidia("NVIDIA GeForce RTX 3070", 8192, cc="8.6")]
-    facts["gpu_hardware"] = {"nvidia": True, "amd": False}
-    facts["nvidia_smi"].update(status="ok", path="/usr/bin/nvidia-smi", exit_code=0)
-    facts["rocm_smi"].update(status="missing")
-    facts["disk"].update(
-        install_dir="/home/u/invokeai",
-        measured_path="/home/u",
-        free_bytes=400 * 10**9,
-        total_bytes=1000 * 10**9,
-        rotational=False,
-    )
-    facts["temp"].update(path="/tmp", fs_type="ext4", is_tmpfs=False, free_bytes=400 * 10**9)
-    facts["libs"] = {"libGL.so.1": True, "libglib-2.0.so.0": True}
-    for section, values in changes.items():
-        if isinstance(facts.get(section), dict) and isinstance(values, dict):
-            facts[section].update(values)
-        else:
-            facts[section] = values
-    return facts
-
-
-def nvidia(name, mib, cc=None):
-    gpu = new_gpu("nvidia", name, "nvidia-smi")
-    gpu.update(vram_bytes=mib * MIB, driver_version="550.54", cuda_version="12.4", compute_capability=cc)
-    return gpu
 
 
 def finding(report, rule_id):

@@ -14,6 +14,7 @@ from .loader import (  # noqa: F401
     RulesError,
     build_stopped_message,
     join_words,
+    load_releases,
     load_rules,
     load_schema,
     size_units,

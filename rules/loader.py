@@ -14,6 +14,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from . import releases
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_PATH = PROJECT_ROOT / "rules" / "requirements.yaml"
 SCHEMA_PATH = PROJECT_ROOT / "rules" / "requirements.schema.json"
@@ -29,8 +31,19 @@ class RulesError(Exception):
         super().__init__("\n".join("%s: %s" % (where, what) for where, what in problems))
 
 
-def load_rules(path=RULES_PATH, schema_path=SCHEMA_PATH):
-    """Read, validate and return the rules at `path`."""
+def load_rules(path=RULES_PATH, schema_path=SCHEMA_PATH, release=None):
+    """Read and validate the rules at `path`; return those of `release` (default: the first, the site's)."""
+    return load_releases(path, schema_path, only=release)[release or "default"]
+
+
+def load_releases(path=RULES_PATH, schema_path=SCHEMA_PATH, only=None):
+    """{version: rules} for every release, oldest first, plus "default" for the first.
+
+    Every release is validated after its changes, so a change that leaves a
+    later release broken stops the build as a typo in the first one does.
+    With `only`, just that release (and the default) is returned; an unknown
+    version raises RulesError naming the known ones.
+    """
     path = Path(path)
     display = _display_path(path)
     try:
@@ -48,11 +61,67 @@ def load_rules(path=RULES_PATH, schema_path=SCHEMA_PATH):
     if not problems:
         problems = _schema_problems(data, schema, root_node, display)
     if not problems:
-        problems = _semantic_problems(data, root_node, display) + _template_problems(data, root_node, display)
+        problems = _release_list_problems(data, root_node, display)
     if problems:
         raise RulesError(path, problems)
-    _expand_templates(data)
-    return data
+    known = releases.versions(data)
+    if only is not None and only not in known:
+        raise RulesError(path, [(display, "no release %r in the rules (known: %s)" % (only, join_words(known, "and")))])
+    resolved = {}
+    for index, version in enumerate(known):
+        if only is not None and version not in (only, known[0]):
+            continue
+        rules, problems = _resolve_release(data, version, index, schema, root_node, display)
+        if problems:
+            raise RulesError(path, problems)
+        resolved[version] = rules
+    resolved["default"] = resolved[known[0]]
+    return resolved
+
+
+def _resolve_release(data, version, index, schema, root_node, display):
+    """(rules, problems) of one release: its changes applied, then the same checks as the first."""
+    try:
+        rules = releases.resolve(data, version)
+    except releases.ReleaseError as exc:
+        return None, [(_where(display, root_node, data, exc.keys), str(exc))]
+    if index == 0:
+        where_root, where = root_node, display
+    else:
+        # Problems after the changes have no line of their own: they name the release's.
+        line = _node_at(root_node, ["releases", index]).start_mark.line + 1
+        where_root, where = None, "%s:%d (release %s, after its changes)" % (display, line, version)
+    problems = _duplicate_id_problems(rules, where_root, where)
+    if not problems:
+        problems = _schema_problems(rules, schema, where_root, where)
+    if not problems:
+        problems = _semantic_problems(rules, where_root, where) + _template_problems(rules, where_root, where)
+    if not problems:
+        _expand_templates(rules)
+    return rules, problems
+
+
+def _release_list_problems(data, root_node, display):
+    """Release versions are unique, and only later releases list changes."""
+    problems = []
+    seen = set()
+    for index, release in enumerate(data["releases"]):
+        if release["version"] in seen:
+            problems.append(
+                (
+                    _where(display, root_node, data, ["releases", index, "version"]),
+                    "release %r is listed twice" % release["version"],
+                )
+            )
+        seen.add(release["version"])
+        if index == 0 and release.get("changes"):
+            problems.append(
+                (
+                    _where(display, root_node, data, ["releases", 0, "changes"]),
+                    "the first release is the rules above it and lists no changes: move them into the rules",
+                )
+            )
+    return problems
 
 
 def build_stopped_message(err):
@@ -114,7 +183,12 @@ def _parse_yaml(text, display, path):
     if not isinstance(data, dict):
         raise RulesError(
             path,
-            [(display, "expected a mapping with schema_version, app, backends, model_families and rules at the top")],
+            [
+                (
+                    display,
+                    "expected a mapping with schema_version, app, backends, model_families, rules and releases at the top",
+                )
+            ],
         )
     return data, root_node
 
@@ -138,7 +212,7 @@ def _node_at(root, keys):
 
 
 def _key_path(data, keys):
-    """rules[3](ram.total).values.min: readable, and names the rule by id."""
+    """rules[3](ram.total).values.min: readable, and names each entry (by id, release version, or what a change edits)."""
     text, value = "", data
     for key in keys:
         if isinstance(key, int):
@@ -147,12 +221,25 @@ def _key_path(data, keys):
                 value = value[key]
             except (IndexError, KeyError, TypeError):
                 value = None
-            if isinstance(value, dict) and isinstance(value.get("id"), str):
-                text += "(%s)" % value["id"]
+            label = _entry_label(value)
+            if label:
+                text += "(%s)" % label
         else:
             text += ("." if text else "") + str(key)
             value = value.get(key) if isinstance(value, dict) else None
     return text or "(top level)"
+
+
+def _entry_label(value):
+    if not isinstance(value, dict):
+        return None
+    for key in ("id", "version"):
+        if isinstance(value.get(key), str):
+            return value[key]
+    for kind, _ in releases.TARGETS:
+        if isinstance(value.get(kind), str):
+            return "%s %s" % (kind, value[kind])
+    return None
 
 
 def _where(display, root_node, data, keys):
@@ -280,12 +367,26 @@ def _semantic_problems(data, root_node, display):
                     ["model_families", index, "min_memory", backend_id],
                     "backend %r is not one of backends (known: %s)" % (backend_id, ", ".join(backend_ids)),
                 )
-        for backend_id in backend_ids:
-            if backend_id not in stated:
+        for backend in data["backends"]:
+            if backend["id"] in stated and backend.get("min_memory_from"):
+                problem(
+                    ["model_families", index, "min_memory", backend["id"]],
+                    "backend %r shares the minimums of %r (min_memory_from): state it there only"
+                    % (backend["id"], backend["min_memory_from"]),
+                )
+            if backend["id"] not in stated and not _states_memory_elsewhere(backend):
                 problem(
                     ["model_families", index, "min_memory"],
-                    "states no minimum for backend %r: every family needs one per backend" % backend_id,
+                    "states no minimum for backend %r: every family needs one per backend "
+                    "(unless the backend has recommended_memory or min_memory_from)" % backend["id"],
                 )
+    for index, backend in enumerate(data["backends"]):
+        shared = backend.get("min_memory_from")
+        if shared is not None and (shared not in backend_ids or shared == backend["id"]):
+            problem(
+                ["backends", index, "min_memory_from"],
+                "names backend %r, which is not another of backends (known: %s)" % (shared, ", ".join(backend_ids)),
+            )
     for index, rule in enumerate(data["rules"]):
         for keys, value in _walk(rule.get("values", {}), ["rules", index, "values"]):
             last = keys[-1]
@@ -302,6 +403,10 @@ def _semantic_problems(data, root_node, display):
                 except re.error as exc:
                     problem(keys, "not a valid regular expression: %s" % exc)
     return problems
+
+
+def _states_memory_elsewhere(backend):
+    return "recommended_memory" in backend or "min_memory_from" in backend
 
 
 def _walk(value, keys):

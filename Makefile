@@ -53,8 +53,11 @@ test: setup lint browser-deps windows-deps
 test-windows: windows-deps
 	$(PY) -m pytest -m windows tests/windows $(PYTEST_ARGS)
 
+# The docs CI's checks, then the impact report: which corpus and saved-output verdicts the rules
+# change flips against BASE (default: the merge base with main). Flips inform; they never fail it.
+BASE ?=
 verify: setup
-	$(PY) -m tools.verify
+	$(PY) -m tools.verify $(if $(BASE),--base $(BASE))
 
 # Regenerate the corpus' expected findings and the report schema's facts part, for review with git diff.
 corpus-update: setup

@@ -26,6 +26,18 @@ def build_parser():
         type=Path,
         help="also write the report as Markdown here (it is also appended to $GITHUB_STEP_SUMMARY when that is set)",
     )
+    impact = parser.add_argument_group("impact report", "which verdicts of the corpus and saved outputs flip")
+    impact.add_argument(
+        "--base",
+        metavar="REF",
+        help="compare the working tree's rules with those at this git ref (default: the merge base with main)",
+    )
+    impact.add_argument(
+        "--releases", metavar="OLD..NEW", help="compare two releases of the working tree's rules instead"
+    )
+    impact.add_argument(
+        "--impact-only", action="store_true", help="make only the impact report: no site build, no checks"
+    )
     return parser
 
 
@@ -33,6 +45,10 @@ def main(argv=None):
     options = build_parser().parse_args(argv)
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
+    if options.impact_only:
+        outcome = _impact(options)
+        _write_markdown(options, outcome.markdown)
+        return EXIT_OK if outcome.ran else EXIT_PROBLEMS
     if options.site_dir:
         return _verify(options.site_dir, options)
     with tempfile.TemporaryDirectory(prefix="verify-site-") as folder:
@@ -58,8 +74,18 @@ def _verify(site_dir, options):
 
     problems, checked = run(PROJECT_ROOT, site_dir)
     sys.stdout.write(report.terminal(problems, checked))
-    _write_markdown(options, report.markdown(problems, checked))
-    return EXIT_PROBLEMS if problems else EXIT_OK
+    # The impact report informs: verdicts that flip never fail verify, a report that cannot run does.
+    outcome = _impact(options)
+    _write_markdown(options, report.markdown(problems, checked) + "\n" + outcome.markdown)
+    return EXIT_PROBLEMS if problems or not outcome.ran else EXIT_OK
+
+
+def _impact(options):
+    from .impact_inputs import report as impact_report
+
+    outcome = impact_report(PROJECT_ROOT, base=options.base, releases=options.releases)
+    sys.stdout.write(outcome.text)
+    return outcome
 
 
 def _write_markdown(options, text):

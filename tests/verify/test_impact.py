@@ -109,6 +109,9 @@ def test_no_change_and_a_change_that_flips_nothing_say_so_in_one_line(rules, mac
     assert "Nothing flips: 4 machines checked against 2 releases." in impact.markdown(
         impact.Impact("t", [quiet, quiet], [], [], [])
     )
+    assert impact.headline(impact.Impact("t", [quiet], [], [], [], "both releases")) == (
+        "Nothing flips: 4 machines checked against both releases."
+    )
 
 
 def test_an_error_finding_is_shown_as_it_is_and_a_crash_does_not_stop_the_others(rules, machines):
@@ -142,6 +145,15 @@ def test_the_markdown_form(rules, machines):
     row = [line for line in lines if line.startswith("| `corpus/gtx-1660-ti` | `ram.total` | pass -> fail | ")]
     assert len(row) == 1 and "64 GB" in row[0]
     assert not any(PROBLEM_ROW.match(line) for line in lines)
+
+
+def test_a_long_markdown_report_names_how_many_rows_it_leaves_out(rules, machines, monkeypatch):
+    monkeypatch.setattr(impact, "MAX_MARKDOWN_ROWS", 1)
+    comparison = impact.compare(rules, with_values(rules, "ram.total", min="64 GB"), machines, SITE)
+    lines = impact.markdown(one(comparison)).splitlines()
+    assert sum(1 for line in lines if line.startswith("| `corpus/")) == 1
+    assert "| | | | and 1 more: the terminal report lists them all |" in lines
+    assert impact.terminal(one(comparison)).count("ram.total pass -> fail (") == 2
 
 
 # --- the machines ---------------------------------------------------------------------------------

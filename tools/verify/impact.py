@@ -32,8 +32,12 @@ Flip = namedtuple("Flip", "machine key label old new detail")
 Failure = namedtuple("Failure", "machine side message")
 # One comparison: `name` names it in the report ("release 4.2.4"); `same_rules`: both sides were equal.
 Comparison = namedtuple("Comparison", "name machines flips failures same_rules")
-# A whole report: its title, the comparisons, the releases on one side only, and notes (outputs not read).
-Impact = namedtuple("Impact", "title comparisons added removed notes")
+# A whole report: its title, the comparisons, the releases on one side only, notes (outputs not read), and
+# what the machines were checked against, in words (default: "N releases").
+Impact = namedtuple("Impact", "title comparisons added removed notes scope")
+Impact.__new__.__defaults__ = (None,)
+# A job summary holds 1 MiB: past this many rows the Markdown names how many more there are.
+MAX_MARKDOWN_ROWS = 400
 HEADING = "## Impact of the rules change"
 
 
@@ -230,6 +234,7 @@ def headline(impact):
     """The one line of a report in which nothing flips, or the count of what does."""
     comparisons = impact.comparisons
     machines = max([comparison.machines for comparison in comparisons] or [0])
+    scope = impact.scope or _releases(len(comparisons))
     if nothing_flips(impact):
         unchanged = sum(1 for comparison in comparisons if comparison.same_rules)
         if comparisons and unchanged == len(comparisons):
@@ -237,7 +242,7 @@ def headline(impact):
                 "the release are" if len(comparisons) == 1 else "all %s are" % _releases(len(comparisons)),
                 _machines(machines),
             )
-        line = "Nothing flips: %s checked against %s" % (_machines(machines), _releases(len(comparisons)))
+        line = "Nothing flips: %s checked against %s" % (_machines(machines), scope)
         if unchanged:
             line += " (%d of them with unchanged rules)" % unchanged
         return line + "."
@@ -248,7 +253,7 @@ def headline(impact):
         "s" if flips == 1 else "",
         _machines(flipped_machines(impact)),
         _machines(machines),
-        _releases(len(comparisons)),
+        scope,
     )
     failed = sum(len(comparison.failures) for comparison in comparisons)
     if failed:
@@ -320,10 +325,15 @@ def markdown(impact):
             )
         lines += ["", "<details><summary>By machine (%d)</summary>" % len(comparison.flips), ""]
         lines += ["| Machine | Rule | Change | Why (the new side) |", "| --- | --- | --- | --- |"]
-        for flip in comparison.flips:
+        for flip in comparison.flips[:MAX_MARKDOWN_ROWS]:
             lines.append(
                 "| `%s` | `%s` | %s | %s |"
                 % (flip.machine, _cell(flip.label), _change_text(flip.old, flip.new), _cell(flip.detail or ""))
+            )
+        if len(comparison.flips) > MAX_MARKDOWN_ROWS:
+            lines.append(
+                "| | | | and %d more: the terminal report lists them all |"
+                % (len(comparison.flips) - MAX_MARKDOWN_ROWS)
             )
         for failure in comparison.failures:
             lines.append(

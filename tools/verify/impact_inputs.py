@@ -190,7 +190,7 @@ def releases_impact(project_root, releases, machines=None, site_url=None):
         "release %s -> %s" % (old_version, new_version),
     )
     title = "release %s -> release %s of the working tree's rules" % (old_version, new_version)
-    return impact.Impact(title, [comparison], [], [], notes)
+    return impact.Impact(title, [comparison], [], [], notes, "both releases")
 
 
 def report(project_root, base=None, releases=None, machines=None, environ=None):

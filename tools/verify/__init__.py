@@ -1,10 +1,11 @@
 """Docs CI: prove that the pages, the rules, the checks and the published check.py agree.
 
-    python -m tools.verify [--site-dir DIR] [--report-md FILE]
+    python -m tools.verify [--site-dir DIR] [--report-md FILE] [--base REF | --releases OLD..NEW] [--impact-only]
 
 Builds the site (mkdocs build --strict into a temporary folder unless
---site-dir names a built one), reads the built HTML and runs seven checks; see
-docs/development/verify.md. `run(project_root, site_dir)` returns the problems
+--site-dir names a built one), reads the built HTML and runs seven checks,
+then the impact report (impact.py: which verdicts of the corpus and the saved
+outputs the rules change flips); see docs/development/verify.md. `run(project_root, site_dir)` returns the problems
 and how much each check looked at.
 """
 

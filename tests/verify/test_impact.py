@@ -133,6 +133,12 @@ def test_an_error_finding_is_shown_as_it_is_and_a_crash_does_not_stop_the_others
     assert "corpus/crashes: could not be evaluated with the old rules" in impact.terminal(one(comparison))
 
 
+def test_a_machine_that_flips_in_two_releases_counts_once(rules, machines):
+    comparison = impact.compare(rules, with_values(rules, "ram.total", min="64 GB"), machines, SITE, "a")
+    twice = impact.Impact("t", [comparison, comparison._replace(name="b")], [], [], [])
+    assert impact.headline(twice) == "4 verdicts flip on 2 machines (4 machines checked against 2 releases)."
+
+
 def test_the_markdown_form(rules, machines):
     comparison = impact.compare(rules, with_values(rules, "ram.total", min="64 GB"), machines, SITE, "release 4.2.4")
     text = impact.markdown(impact.Impact("the rules at abc (base) -> the working tree", [comparison], ["9.9"], [], []))
@@ -302,6 +308,7 @@ def test_the_base_is_the_merge_base_with_main(repo, machines):
         "release 6.13.8": [],
     }
     assert "  release 4.2.4:\n    ram.total: 2 machines pass -> fail\n" in outcome.text
+    assert outcome.text.splitlines()[1] == "  2 verdicts flip on 2 machines (4 machines checked against 3 releases)."
     assert "  release 5.6.0: nothing flips\n" in outcome.text
     # Against main's tip instead, the two changes add up.
     tip = report(repo, base="main", machines=machines, environ={})

@@ -212,7 +212,8 @@ def summary(comparison):
 
 
 def flipped_machines(impact):
-    return len(set((comparison.name, flip.machine) for comparison in impact.comparisons for flip in comparison.flips))
+    """How many machines have a verdict that flips in any of the comparisons."""
+    return len(set(flip.machine for comparison in impact.comparisons for flip in comparison.flips))
 
 
 def nothing_flips(impact):

@@ -102,7 +102,9 @@ def _resolve_release(data, version, index, schema, root_node, display):
 
 
 def _release_list_problems(data, root_node, display):
-    """Release versions are unique, and only later releases list changes."""
+    """There is a list of releases, versions are unique, and only later releases list changes."""
+    if not isinstance(data.get("releases"), list) or not data["releases"]:
+        return [(display, "missing key 'releases': the list of Invoke's releases, the first being the rules above it")]
     problems = []
     seen = set()
     for index, release in enumerate(data["releases"]):

@@ -78,7 +78,8 @@ def check_disk_free(check):
             base = parse_size(sizes[backend])
         else:
             base = max(parse_size(size) for size in sizes.values())
-    images = check.values.get("images")
+    # images and models are optional: a release may state neither.
+    images = check.values["images"] if "images" in check.values else None
     first = base + (parse_size(images) if images else 0)
     models, models_words = models_room(check)
     where = disk.get("measured_path") or disk.get("install_dir") or "the install folder"
@@ -107,7 +108,7 @@ def models_room(check):
     Without a `models` size of its own, the smallest `disk_models` of the model
     families: the least a user of one family needs.
     """
-    models = check.values.get("models")
+    models = check.values["models"] if "models" in check.values else None
     if models:
         return parse_size(models), models
     sized = [

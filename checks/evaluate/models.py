@@ -35,7 +35,8 @@ def model_verdicts(check_vram, problematic_values=None):
     for family in rules["model_families"]:
         parts = [gpu_part(check_vram, family, gpu, backend, memory, problems, problematic_values, unusable)]
         parts.append(ram_part(check_vram, family, every_family_runs(family, gpu, backend, facts)))
-        parts.append(series_part(family, gpu, rules))
+        if not unusable:  # a GPU torch does not use (or cannot) is judged by that alone
+            parts.append(series_part(family, gpu, rules))
         verdicts.append(joined(family, [part for part in parts if part is not None]))
     return verdicts
 

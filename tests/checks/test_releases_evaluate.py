@@ -175,6 +175,13 @@ def test_a_family_that_needs_a_newer_series_fails_naming_it(releases):
     assert model(new, "flux2-klein-4b")["status"] == "pass"
 
 
+def test_a_gpu_the_installer_leaves_unused_gets_no_series_verdict(releases):
+    # On aarch64 outside macOS the installer sets up CPU torch: the card's series does not matter.
+    facts = linux_box(os={"machine": "aarch64"}, gpus=[nvidia("NVIDIA GeForce GTX 1080 Ti", 11264, cc="6.1")])
+    sdxl = model(report_for(releases, MID, facts), "sdxl")
+    assert sdxl["status"] == "warn" and "CPU" in sdxl["reason"] and "RTX 20xx" not in sdxl["reason"]
+
+
 def test_an_unknown_compute_capability_is_not_guessed_from_the_name(releases):
     # No compute capability reported, and the by-name table knows no GTX 10xx: the series line says nothing.
     facts = linux_box(gpus=[nvidia("NVIDIA GeForce GTX 1080 Ti", 11264, cc=None)], ram={"total_bytes": 32 * 10**9})

@@ -105,7 +105,11 @@ def gpu_part(check_vram, family, gpu, backend, memory, problems, problematic_val
         # A backend that runs every family: its recommended memory is all there is to meet.
         return ("warn" if memory < recommended else "pass"), "%s; %s." % (needs, has)
     if memory < need:
-        return check_vram.values.get("below_minimum_status", "fail"), "%s; %s." % (needs, has)
+        status = check_vram.values.get("below_minimum_status", "fail")
+        if status == "warn":
+            # The release says a card below the minimum still runs the family (more slowly).
+            return status, "%s; %s: below the minimum, it typically still runs, more slowly." % (needs, has)
+        return status, "%s; %s." % (needs, has)
     if id(gpu) in problems:
         # The same reason as the VRAM and problematic-GPU findings: full precision needs more VRAM.
         full = need * problematic_values.get("full_precision_factor", 1)

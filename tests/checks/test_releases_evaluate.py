@@ -250,6 +250,7 @@ def test_vram_below_the_minimum_takes_the_releases_status(releases, version, sta
     six = report_for(releases, version, linux_box(gpus=[nvidia("NVIDIA GeForce RTX 2060", 6144, cc="7.5")]))
     assert model(six, "sdxl")["status"] == status
     assert model(six, "sdxl")["reason"].startswith("Stable Diffusion XL needs 8 GB VRAM on NVIDIA")
+    assert ("still runs, more slowly" in model(six, "sdxl")["reason"]) == (status == "warn")
 
 
 # --- disk.free: one base size and the families' models (5.6), gone in 6.13.8 ---------------

@@ -285,7 +285,7 @@ def _linux_version(check):
     wanted = check.values["ubuntu"]
     if not distro.get("id"):
         return check.unknown("os.distro", "os.release")
-    name = distro.get("pretty_name") or " ".join(part for part in (distro["id"], distro.get("version_id")) if part)
+    name = distro.get("pretty_name") or " ".join(str(part) for part in (distro["id"], distro.get("version_id")) if part)
     if distro["id"] != "ubuntu":
         # Decision: the release states Linux, naming only Ubuntu (as well tested): any
         # other distribution meets "Linux", and its version is not judged.

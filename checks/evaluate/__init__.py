@@ -61,13 +61,24 @@ def run_one(check: Check) -> Finding:
 
 
 def models_or_errors(facts: Facts, rules: Rules, site_url: str) -> list[ModelVerdict]:
+    """The model verdicts; `unknown` for every family when they cannot be made.
+
+    They are judged with the gpu.vram rule's statuses; a release without the
+    gpu.problematic rule has no problematic-GPU verdicts.
+    """
     by_id = rules_by_id(rules)
+    if "gpu.vram" not in by_id:
+        return _unknown_models(rules, "The rules have no gpu.vram rule to judge the models by.")
     try:
         vram = Check(by_id["gpu.vram"], facts, rules, site_url)
-        return model_verdicts(vram, by_id["gpu.problematic"]["values"])
+        problematic = by_id.get("gpu.problematic")
+        return model_verdicts(vram, problematic["values"] if problematic else None)
     except Exception as exc:
-        reason = "The model check failed: %s: %s" % (type(exc).__name__, exc)
-        return [
-            {"id": family["id"], "name": family["name"], "status": "unknown", "reason": reason}
-            for family in rules["model_families"]
-        ]
+        return _unknown_models(rules, "The model check failed: %s: %s" % (type(exc).__name__, exc))
+
+
+def _unknown_models(rules: Rules, reason: str) -> list[ModelVerdict]:
+    return [
+        {"id": family["id"], "name": family["name"], "status": "unknown", "reason": reason}
+        for family in rules["model_families"]
+    ]

@@ -1,6 +1,6 @@
 """gpu.dedicated, gpu.vram and gpu.problematic."""
 
-from ..units import article, format_gb, format_mib, sold_size
+from ..units import article, format_gb, format_mib, parse_size, sold_size
 from . import gpus as gpu_facts
 from .registry import GPU_PROBES, rule_check
 
@@ -15,7 +15,7 @@ def family_text(family, backend, need=None, factor=1):
     """ "Stable Diffusion XL (16 GB on AMD)", or "(8 GB at full precision on NVIDIA)" for a card that needs it."""
     if factor != 1:
         return "%s (%s at full precision on %s)" % (family["name"], format_gb(need), backend["name"])
-    return "%s (%s on %s)" % (family["name"], family["min_memory"][backend["id"]], backend["name"])
+    return "%s (%s on %s)" % (family["name"], gpu_facts.family_minimum(family, backend), backend["name"])
 
 
 def describe_memory(gpu, backend, memory):
@@ -118,6 +118,9 @@ def check_vram(check):
         return check.unknown("gpus[%d].vram_bytes" % index, "gpus.vram_bytes")
 
     sized = families_by_size(check.rules, backend)
+    everywhere = [
+        family for family in check.rules["model_families"] if gpu_facts.recommended_need(family, backend) is not None
+    ]
     problematic = check.rule_values("gpu.problematic")
     series = problematic_series(check.facts, gpu, problematic)
     factor = problematic.get("full_precision_factor", 1) if series else 1
@@ -133,19 +136,38 @@ def check_vram(check):
         parts.append("enough for " + ", ".join(holds))
     if misses:
         parts.append("not enough for " + ", ".join(misses))
+    if everywhere:
+        parts.append(runs_everywhere_text(check.rules, everywhere, backend))
     detail = "; ".join(parts) + "." + mig_note(gpu)
     if series and any(memory >= need for _, need in sized):
         # Enough at half precision, which this card cannot use: the problematic rule's verdict, one reason.
         return check.with_status(problematic.get("status", "warn"), detail, check.rule["fix"])
-    if not holds:
-        return check.failed(detail)
-    if misses:
-        return check.result("warn", detail, check.rule["fix"])
-    return check.passed(detail)
+    statuses = []
+    if sized or not everywhere:
+        # Below every minimum: the release says whether a card runs them anyway, slower (warn), or not (fail).
+        statuses.append(check.values.get("below_minimum_status", "fail") if not holds else "warn" if misses else "pass")
+    if everywhere:
+        statuses.append("warn" if memory < parse_size(backend["recommended_memory"]) else "pass")
+    status = "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
+    return check.with_status(status, detail, check.rule["fix"])
+
+
+def runs_everywhere_text(rules, families, backend):
+    """ "every model family runs on every Mac with Apple Silicon, 16 GB of memory recommended"."""
+    if len(families) == len(rules["model_families"]):
+        which = "every model family runs"
+    else:
+        which = "%s run%s" % (", ".join(family["name"] for family in families), "s" if len(families) == 1 else "")
+    return "%s on %s, %s of %s recommended" % (
+        which,
+        gpu_facts.runs_everywhere_words(backend),
+        backend["recommended_memory"],
+        gpu_facts.memory_words(backend),
+    )
 
 
 def problematic_series(facts, gpu, problematic_values):
-    """The problematic series `gpu` is in, or None."""
+    """The problematic series `gpu` is in, or None (also in rules without the problematic-GPU rule)."""
     for found, series, _ in gpu_facts.problematic_gpus(facts, problematic_values):
         if found is gpu:
             return series

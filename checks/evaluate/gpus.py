@@ -80,10 +80,52 @@ def gpu_memory(gpu, facts, backend):
     return gpu.get("vram_bytes")
 
 
+def family_minimum(family, backend):
+    """The size text `family` needs on `backend` ("8 GB"), or None when the rules state none.
+
+    A backend with `min_memory_from` ("the same VRAM as Nvidia") shares the
+    other backend's minimum where the family states none of its own.
+    """
+    if backend is None:
+        return None
+    minimums = family.get("min_memory") or {}
+    size = minimums.get(backend["id"])
+    if size is None and backend.get("min_memory_from"):
+        size = minimums.get(backend["min_memory_from"])
+    return size
+
+
 def family_need(family, backend):
     """The bytes `family` needs on `backend` (None when the rules state none)."""
-    size = family["min_memory"].get(backend["id"]) if backend else None
+    size = family_minimum(family, backend)
     return parse_size(size) if size else None
+
+
+def recommended_need(family, backend):
+    """The bytes `backend` recommends for `family`, where every family runs there (None otherwise).
+
+    A backend with `recommended_memory` ("All Apple Silicon Macs work, but 16GB+
+    is recommended") runs every family that states no minimum for it.
+    """
+    if backend is None or not backend.get("recommended_memory") or family_minimum(family, backend):
+        return None
+    return parse_size(backend["recommended_memory"])
+
+
+def shared_from(backend, rules):
+    """The backend whose minimums `backend` shares (min_memory_from), or None."""
+    source = (backend or {}).get("min_memory_from")
+    for other in (rules or {}).get("backends") or []:
+        if source and other["id"] == source:
+            return other
+    return None
+
+
+def runs_everywhere_words(backend):
+    """ "every Mac with Apple Silicon": where a backend with a recommended memory runs every family."""
+    if backend.get("requires"):
+        return "every %s with %s" % (backend["name"], backend["requires"])
+    return "every %s GPU" % backend["name"]
 
 
 def candidates(facts, rules):
@@ -99,11 +141,7 @@ def candidates(facts, rules):
         memory = gpu_memory(gpu, facts, backend)
         held = 0
         if memory is not None and backend is not None:
-            held = sum(
-                1
-                for family in rules["model_families"]
-                if family_need(family, backend) is not None and memory >= family_need(family, backend)
-            )
+            held = sum(1 for family in rules["model_families"] if holds(family, backend, memory))
         key = (
             runs_here(backend, facts) is not False if backend else False,
             memory is not None,
@@ -115,6 +153,14 @@ def candidates(facts, rules):
         found.append((key, (gpu, backend, memory)))
     found.sort(key=lambda item: item[0], reverse=True)
     return [item[1] for item in found]
+
+
+def holds(family, backend, memory):
+    """True when `memory` bytes on `backend` meet `family`'s minimum (or the backend runs every family)."""
+    need = family_need(family, backend)
+    if need is not None:
+        return memory >= need
+    return recommended_need(family, backend) is not None
 
 
 def best_gpu(facts, rules):
@@ -179,8 +225,13 @@ def _completion_could_match(name, problematic_values):
 
 
 def problematic_gpus(facts, problematic_values):
-    """[(gpu, series name, reason)] for the NVIDIA GPUs of a problematic series."""
+    """[(gpu, series name, reason)] for the NVIDIA GPUs of a problematic series.
+
+    Empty when the rules have no problematic-GPU rule (a release that lists none).
+    """
     found = []
+    if not problematic_values:
+        return found
     for gpu in facts.get("gpus") or []:
         if gpu.get("vendor") == "nvidia":
             verdict, series, reason = classify(gpu, problematic_values)

@@ -67,36 +67,69 @@ def check_disk_free(check):
     free = disk.get("free_bytes")
     if free is None:
         return check.unknown("disk.free_bytes")
-    sizes = check.values["base_install"]
     backend = torch_backend(check.facts, check.rules)
-    if backend in sizes:
-        base = parse_size(sizes[backend])
+    sizes = check.values["base_install"]
+    if not isinstance(sizes, dict):
+        # One size for every torch backend.
+        base, install = parse_size(sizes), "the base install"
     else:
-        base = max(parse_size(size) for size in sizes.values())
-    app_and_images = base + parse_size(check.values["images"])
-    with_models = app_and_images + parse_size(check.values["models"])
+        install = "the %s install" % BACKEND_NAMES.get(backend, backend)
+        if backend in sizes:
+            base = parse_size(sizes[backend])
+        else:
+            base = max(parse_size(size) for size in sizes.values())
+    # images and models are optional: a release may state neither.
+    images = check.values["images"] if "images" in check.values else None
+    first = base + (parse_size(images) if images else 0)
+    models, models_words = models_room(check)
     where = disk.get("measured_path") or disk.get("install_dir") or "the install folder"
-    detail = "%s free at %s; Invoke needs %s for the %s install and your images, %s with models (%s)." % (
+    detail = "%s free at %s; Invoke needs %s for %s%s" % (
         format_gb(free),
         where,
-        format_gb(app_and_images),
-        BACKEND_NAMES.get(backend, backend),
-        format_gb(with_models),
-        check.values["models"],
+        format_gb(first),
+        install,
+        " and your images" if images else "",
     )
-    if free < app_and_images:
+    if models is None:
+        detail += "."
+        return check.failed(detail) if free < first else check.passed(detail)
+    with_models = first + models
+    detail += ", %s with models (%s)." % (format_gb(with_models), models_words)
+    if free < first:
         return check.failed(detail)
     if free < with_models:
         return check.result("warn", detail, check.rule["fix"])
     return check.passed(detail)
 
 
+def models_room(check):
+    """(bytes, words) of the room the rule asks for models, or (None, None) when it asks for none.
+
+    Without a `models` size of its own, the smallest `disk_models` of the model
+    families: the least a user of one family needs.
+    """
+    models = check.values["models"] if "models" in check.values else None
+    if models:
+        return parse_size(models), models
+    sized = [
+        (parse_size(family["disk_models"]), family)
+        for family in check.rules.get("model_families") or []
+        if family.get("disk_models")
+    ]
+    if not sized:
+        return None, None
+    need, family = min(sized, key=lambda item: item[0])
+    if len(sized) == 1:
+        return need, "%s for %s's models" % (family["disk_models"], family["name"])
+    return need, "%s for %s's models, the smallest model family's" % (family["disk_models"], family["name"])
+
+
 def installer_command(check):
-    """The command that starts the installer on this OS, from the installer rule."""
+    """The command that starts the installer on this OS, from the installer rule (None without one)."""
     run = check.rule_values("installer.latest").get("run") or {}
     system = ((check.facts.get("os") or {}).get("system") or "Linux").lower()
     key = {"darwin": "macos"}.get(system, system)
-    return run.get(key) or run.get("linux") or "the installer"
+    return run.get(key) or run.get("linux")
 
 
 @rule_check("tmp.space", reads=("os", "temp"), errors_from=("temp",))
@@ -124,10 +157,19 @@ def check_tmp(check):
     if free >= need:
         return check.passed(detail)
     mount_point = temp.get("mount_point") or path
-    fix = "%s Run the installer as TMPDIR=%s %s, or run: sudo mount -o remount,size=%s %s" % (
+    command = installer_command(check)
+    if command:
+        start = "Run the installer as TMPDIR=%s %s" % (check.values["alternative_dir"], command)
+    else:
+        # A release without the zip installer: its own install method, started with TMPDIR set.
+        install = (check.rules.get("release") or {}).get("install") or {}
+        start = "Start %s with TMPDIR=%s set" % (
+            install.get("name") or "the installer",
+            check.values["alternative_dir"],
+        )
+    fix = "%s %s, or run: sudo mount -o remount,size=%s %s" % (
         check.rule["fix"],
-        check.values["alternative_dir"],
-        installer_command(check),
+        start,
         check.values["remount_size"],
         mount_point,
     )

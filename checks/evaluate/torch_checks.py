@@ -112,7 +112,8 @@ def judge_nvidia(gpu, facts, values):
     )
 
 
-def _values(rules):
+def torch_values(rules):
+    """The gpu.torch rule's values, or None in rules without it."""
     for rule in rules.get("rules") or []:
         if rule["id"] == "gpu.torch":
             return rule["values"]
@@ -125,7 +126,7 @@ def torch_cannot_use(facts, rules, gpu):
     On a machine the installer gives CPU torch only, the models run on the CPU
     (the status of a machine without a GPU); a GPU outside the build fails.
     """
-    values = _values(rules)
+    values = torch_values(rules)
     if values is None or gpu is None:
         return None
     if gpu.get("vendor") in ("nvidia", "amd") and cpu_only_machine(facts, values):

@@ -100,8 +100,14 @@ def _span(text, **data):
 class SiteValues:
     """The rules, looked up by id, and the pieces of pages made from them."""
 
-    def __init__(self, rules, current_page=lambda: "index.md"):
+    def __init__(self, rules, current_page=lambda: "index.md", release=None):
+        """`release`: the version whose page this renders, when it is not the site's default.
+
+        Its values' spans then also carry `data-release`, so verify judges them
+        by that release's rules.
+        """
         self.current_page = current_page
+        self.span_data = {"release": release} if release else {}
         self._headed = {}  # page -> the rule ids whose heading it has rendered so far
         self.rules = rules_by_id(rules)
         self.families = families_by_id(rules)
@@ -137,7 +143,7 @@ class SiteValues:
             text = "%g%%" % (found * 100)
         else:
             text = found
-        return _span(text, rule=rule_id, key=key)
+        return _span(text, rule=rule_id, key=key, **self.span_data)
 
     def raw(self, rule_id, key):
         """A value of a rule as plain text, for code blocks. Lists are joined with spaces."""
@@ -156,7 +162,14 @@ class SiteValues:
                 found = found[part]
             except (KeyError, TypeError):
                 raise KeyError("model family %r has no value %r" % (family_id, key))
-        return _span(found, rule=VRAM_RULE, family=family_id, key=key)
+        return _span(found, rule=VRAM_RULE, family=family_id, key=key, **self.span_data)
+
+    def backend_value(self, backend_id, key):
+        """A value of a backend (a Mac's recommended memory), keyed "backends.<id>.<key>" under the VRAM rule."""
+        backend = self._backend(backend_id)
+        if key not in backend:
+            raise KeyError("backend %r has no value %r" % (backend_id, key))
+        return _span(backend[key], rule=VRAM_RULE, key="backends.%s.%s" % (backend_id, key), **self.span_data)
 
     # --- whole rules -----------------------------------------------------
 

@@ -4,6 +4,11 @@ Static: the registry (checks.evaluate.CHECKS, filled by the @rule_check
 declarations) against the rules and the probes, and the rule ids and value keys
 typed in the checks' sources. Dynamic: the evaluation over the
 fixture corpus with rules that record every key read that they do not have.
+
+Every release is covered: a rule of any release needs a check; a check names a
+rule, and reads a key, that at least one release has; and the corpus is
+evaluated with each release's rules, where a read that would raise on a later
+release's rules (a key it removed) is named with the release.
 """
 
 import ast
@@ -20,14 +25,22 @@ def verify(project, evaluation_factory):
     from checks.probes import SECTIONS
 
     rules = {rule["id"]: rule for rule in project.rules["rules"]}
+    # Rules of later releases: those the default does not have, and every release's values.
+    added = {}
+    for version, release_rules in project.later_releases():
+        for rule in release_rules["rules"]:
+            if rule["id"] not in rules and rule["id"] not in added:
+                added[rule["id"]] = (version, rule)
     sources = SourceScan(project)
     problems = []
-    for rule_id, rule in rules.items():
+    for rule_id, rule in list(rules.items()) + [(rule_id, rule) for rule_id, (_, rule) in added.items()]:
         if rule.get("check", True) and rule_id not in CHECKS:
+            since = " (a rule of release %s)" % added[rule_id][0] if rule_id in added else ""
             problems.append(
                 problem(
                     CHECK,
-                    "no check in checks.evaluate.CHECKS, and the rule is not marked documentation-only (check: false)",
+                    "no check in checks.evaluate.CHECKS, and the rule%s is not marked documentation-only (check: false)"
+                    % since,
                     rule=rule_id,
                     page="rules/requirements.yaml",
                     line=_rule_line(project, rule_id),
@@ -38,7 +51,7 @@ def verify(project, evaluation_factory):
             rule=rule_id, page=sources.file_of(declaration.function), line=declaration.function.__code__.co_firstlineno
         )  # the decorator line
         name = declaration.function.__name__
-        if rule_id not in rules:
+        if rule_id not in rules and rule_id not in added:
             problems.append(
                 problem(CHECK, "%s() is declared the check of a rule the rules do not have" % name, **where)
             )
@@ -59,7 +72,7 @@ def verify(project, evaluation_factory):
                         CHECK, "%s() takes its errors from probe %r, which it does not read" % (name, section), **where
                     )
                 )
-    problems += sources.problems(rules, CHECKS)
+    problems += sources.problems(_all_releases(project), CHECKS)
     evaluation = evaluation_factory(sources.literal_keys)
     for rule_id, key in sorted(evaluation.misses):
         problems.append(
@@ -71,7 +84,47 @@ def verify(project, evaluation_factory):
                 line=_rule_line(project, rule_id),
             )
         )
-    return problems, len(rules) + len(evaluation.reports), evaluation
+    reports = len(evaluation.reports)
+    for version, release_rules in project.later_releases():
+        later = later_evaluation(project, release_rules)
+        reports += len(later.reports)
+        for rule_id, key in sorted(later.misses):
+            problems.append(
+                problem(
+                    CHECK,
+                    "a check read values.%s, which release %s does not have: it fails there "
+                    "(seen while evaluating the fixture corpus with that release's rules; read it with .get() "
+                    "or check.rule_values() and cope)" % (key, version),
+                    rule=rule_id,
+                    page="rules/requirements.yaml",
+                    line=_rule_line(project, rule_id),
+                )
+            )
+    return problems, len(rules) + len(added) + reports, evaluation
+
+
+def later_evaluation(project, rules):
+    from .evaluation import Evaluation
+
+    return Evaluation(project, (), rules=rules)
+
+
+def _all_releases(project):
+    """{rule id: rule} with each rule's values merged over every release, for the static key checks."""
+    merged = {}
+    for _, release_rules in project.releases.items():
+        for rule in release_rules["rules"]:
+            entry = merged.setdefault(rule["id"], {"id": rule["id"], "values": {}})
+            _merge_keys(entry["values"], rule.get("values") or {})
+    return merged
+
+
+def _merge_keys(target, values):
+    for key, value in values.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge_keys(target[key], value)
+        elif key not in target:
+            target[key] = value
 
 
 def _rule_line(project, rule_id):
@@ -79,6 +132,9 @@ def _rule_line(project, rule_id):
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.strip() in ("- id: %s" % rule_id, "- id: '%s'" % rule_id, '- id: "%s"' % rule_id):
             return number
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() in ("- rule: %s" % rule_id, "- rule: '%s'" % rule_id, '- rule: "%s"' % rule_id):
+            return number  # a rule a later release adds: the change that adds it
     return None
 
 

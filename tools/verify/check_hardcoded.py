@@ -3,6 +3,7 @@
 The values come from the rules (see rule_values.py); text inside {{ }}, {% %}
 and {# #} is left out, everything else is scanned: code blocks (they take plain
 values from the raw() macro) and HTML comments (they ship in the built page).
+The values of every release are looked for: a page types none of them.
 """
 
 import re
@@ -50,10 +51,22 @@ def find_hard_coded(text, values):
     return sorted(found, key=lambda item: (item[0], item[1].rule or "", item[1].key))
 
 
-def hard_coded_in_pages(pages, rules):
-    """[(page, line, value, typed text)] for `pages`, [(page name, Markdown text)]; one value per text and kind."""
-    values = distinct_values(requirement_values(rules))
+def hard_coded_in_pages(pages, rules, more_rules=()):
+    """[(page, line, value, typed text)] for `pages`, [(page name, Markdown text)]; one value per text and kind.
+
+    `more_rules`: other releases' rules, whose values no page may type either.
+    """
+    values = distinct_values([value for each in [rules] + list(more_rules) for value in requirement_values(each)])
     return [(page, line, value, typed) for page, text in pages for line, value, typed in find_hard_coded(text, values)]
+
+
+def release_of_value(value, releases):
+    """The first release, of {version: rules} oldest first, whose rules hold `value` (its kind and text)."""
+    for version, rules in releases.items():
+        for candidate in requirement_values(rules):
+            if (candidate.kind, candidate.text.lower()) == (value.kind, value.text.lower()):
+                return version
+    return None
 
 
 def describe(value):
@@ -64,12 +77,15 @@ def describe(value):
 def verify(project):
     pages = project.markdown_pages()
     problems = []
-    for page, line, value, typed in hard_coded_in_pages(pages, project.rules):
+    later = [rules for _, rules in project.later_releases()]
+    for page, line, value, typed in hard_coded_in_pages(pages, project.rules, later):
+        release = release_of_value(value, project.releases)
+        of_release = "" if release in (None, project.default_release) else " of release %s" % release
         problems.append(
             problem(
                 CHECK,
-                "%r is typed in the page: it is the value %s of the rules; use a macro "
-                "(value() in prose, raw() in code blocks)" % (typed, describe(value)),
+                "%r is typed in the page: it is the value %s of the rules%s; use a macro "
+                "(value() in prose, raw() in code blocks)" % (typed, describe(value), of_release),
                 rule=value.rule,
                 page=project.docs_relative(page),
                 line=line,

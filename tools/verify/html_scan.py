@@ -9,7 +9,8 @@ from collections import namedtuple
 from html.parser import HTMLParser
 
 Heading = namedtuple("Heading", "level id text line")
-RuleValue = namedtuple("RuleValue", "rule key family text line")
+# `release`: the data-release of a value on a release's page (None on the main pages).
+RuleValue = namedtuple("RuleValue", "rule key family text line release", defaults=(None,))
 Link = namedtuple("Link", "url line")
 Code = namedtuple("Code", "text line block")
 
@@ -124,6 +125,7 @@ class _PageParser(HTMLParser):
                         attrs.get("data-family"),
                         " ".join("".join(parts).split()),
                         line,
+                        attrs.get("data-release"),
                     )
                 )
                 self.value = None

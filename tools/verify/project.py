@@ -5,7 +5,8 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from rules import load_rules
+from macros.release_pages import release_page_path
+from rules import load_releases
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -14,14 +15,37 @@ class Project:
     def __init__(self, root, site_dir):
         self.root = Path(root).resolve()
         self.site_dir = Path(site_dir).resolve()
-        self.rules = load_rules(
+        resolved = load_releases(
             self.root / "rules" / "requirements.yaml", self.root / "rules" / "requirements.schema.json"
         )
+        # The site's default release: the main pages, check.py's default.
+        self.rules = resolved["default"]
+        self.default_release = self.rules["release"]["version"]
+        # {version: rules} of every release, oldest first, the default included.
+        self.releases = dict((version, rules) for version, rules in resolved.items() if version != "default")
         config = load_config(str(self.root / "mkdocs.yml"))
         # The same fallback the macros use when they build check.py.
         self.site_url = config["site_url"] or "/"
         self.docs_dir = Path(config["docs_dir"])
         self.use_directory_urls = config["use_directory_urls"]
+
+    def later_releases(self):
+        """[(version, rules)] of every release with a page of its own (all but the default), oldest first."""
+        return [(version, rules) for version, rules in self.releases.items() if version != self.default_release]
+
+    def release_of_page(self, html_path):
+        """The release whose page `html_path` is, or None for the main pages."""
+        for version, _ in self.later_releases():
+            if Path(html_path).resolve() == self.built_path(release_page_path(version)).resolve():
+                return version
+        return None
+
+    def release_page_name(self, version):
+        """How a report names a release's page: it is generated, so by its built file and the rules it comes from."""
+        return "site/%s (release %s)" % (
+            self.built_path(release_page_path(version)).relative_to(self.site_dir).as_posix(),
+            version,
+        )
 
     # --- pages ---------------------------------------------------------------
 

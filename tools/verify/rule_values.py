@@ -26,6 +26,8 @@ MODEL_NUMBER = re.compile(r"\b\d+\w*\b")
 NAMED_KEYS = ("name", "example", "file", "folder", "replaced_by", "alternative_dir", "remount_size")
 FAMILY_NAMES = ("id", "name")
 APP_VALUES = ("default_root", "root_env_var")
+# A backend's sizes: the memory recommended where families state no minimum for it.
+BACKEND_SIZES = ("recommended_memory",)
 
 
 def requirement_values(rules):
@@ -42,10 +44,16 @@ def requirement_values(rules):
                         found.append(
                             RequirementValue(VRAM_RULE, "%s.%s" % (key, backend_id), family["id"], "size", size)
                         )
-            elif key.startswith("min_") and _is_size(text):
+            elif _is_size(text):
                 found.append(RequirementValue(VRAM_RULE, key, family["id"], "size", text))
             elif key in FAMILY_NAMES:
                 found.append(RequirementValue(VRAM_RULE, key, family["id"], "name", str(text)))
+    for backend in rules.get("backends") or []:
+        for key in BACKEND_SIZES:
+            if _is_size(backend.get(key)):
+                found.append(
+                    RequirementValue(VRAM_RULE, "backends.%s.%s" % (backend["id"], key), None, "size", backend[key])
+                )
     for key in APP_VALUES:
         if key in rules["app"]:
             found.append(RequirementValue(None, "app." + key, None, "name", str(rules["app"][key])))
@@ -86,6 +94,8 @@ def _kind(keys, value):
 
 
 def _is_size(text):
+    if not isinstance(text, str):
+        return False
     try:
         parse_size(text)
     except ValueError:
@@ -119,6 +129,9 @@ class Display:
 
     def expected(self, rule_id, key, family=None):
         """The set of texts the macros can render for this value; raises KeyError when it does not exist."""
+        if rule_id == VRAM_RULE and not family and str(key).startswith("backends."):
+            _, backend_id, name = str(key).split(".", 2)
+            return {_text_of(self.site.backend_value(backend_id, name))}
         if family:
             if rule_id != VRAM_RULE:
                 raise KeyError("family values belong to %s, not %s" % (VRAM_RULE, rule_id))

@@ -6,7 +6,7 @@ lists: every difference is found, whatever entry (or template) caused it. Each
 difference is one dict:
 
     {"area": "release" | "family" | "backend" | "rule", "subject": its id,
-     "what": "Python version, supported", "kind": "added" | "removed" | "changed",
+     "what": "Python version: supported", "kind": "added" | "removed" | "changed",
      "old": "3.10 or 3.11", "new": "3.11 or 3.12", "text": the sentence a page shows,
      "source": the `source` of the new release's change entry that touched the subject,
      "note": that entry's `note`, "name": the subject's name, "label": the field's
@@ -42,7 +42,7 @@ BACKEND_LABELS = {
     "requires": "needs",
     "memory": "what its minimum measures",
     "recommended_memory": "recommended memory",
-    "min_memory_from": "minimums",
+    "min_memory_from": "minimums per model family",
     "vendor": "GPU vendor",
 }
 RULE_LABELS = {"title": "title", "summary": "summary", "why": "why it matters", "fix": "what to do", "page": "page"}
@@ -95,7 +95,7 @@ def changes(old_rules, new_rules, entries=()):
 
 
 def sentence(item):
-    """ "SDXL: RAM requirement added, 16 GB", "Python version, supported: 3.10 or 3.11 → 3.11 or 3.12"."""
+    """ "SDXL: RAM requirement added, 16 GB", "Python version: supported 3.10 or 3.11 → 3.11 or 3.12"."""
     if item["kind"] == "added":
         if item.get("field"):
             return "%s added, %s" % (item["what"], item["new"])
@@ -104,7 +104,7 @@ def sentence(item):
         if item.get("field"):
             return "%s no longer stated (was %s)" % (item["what"], item["old"])
         return "%s: no longer listed" % item["what"]
-    return "%s: %s %s %s" % (item["what"], item["old"], ARROW, item["new"])
+    return "%s %s %s %s" % (item["what"], item["old"], ARROW, item["new"])
 
 
 # --- the parts of a release ----------------------------------------------------

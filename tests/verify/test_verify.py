@@ -39,6 +39,25 @@ def test_1_a_value_missing_from_its_rules_section(defective):
     assert "min_free" in found[0].message and "10 GB" in found[0].message
 
 
+def test_1_a_release_value_missing_from_that_release_page(defective):
+    """FLUX's RAM of release 5.6.0 (a family the default release does not have) taken off the 5.6.0 page."""
+    run, _ = defective
+    found = [item for item in problems_of(run, 1) if "release 5.6.0" in item.message and "flux.min_ram" in item.message]
+    assert [(item.rule, item.page) for item in found] == [
+        ("gpu.vram", "site/releases/5.6.0/index.html (release 5.6.0)")
+    ]
+    assert "32 GB" in found[0].message and "missing from the rule's section (#gpu.vram)" in found[0].message
+
+
+def test_1_a_release_value_that_differs_from_that_release(defective):
+    run, _ = defective
+    found = [item for item in problems_of(run, 1) if "'3.9 or 3.10'" in item.message]
+    assert [(item.rule, item.page) for item in found] == [
+        ("python.version", "site/releases/5.6.0/index.html (release 5.6.0)")
+    ]
+    assert "the rules of release 5.6.0 say '3.10 or 3.11'" in found[0].message
+
+
 def test_2_a_value_typed_outside_a_macro(defective):
     run, where = defective
     assert [(item.rule, item.page, item.line) for item in problems_of(run, 2)] == [

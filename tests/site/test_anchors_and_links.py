@@ -2,7 +2,6 @@
 import pytest
 
 from rules import load_releases
-
 from tools.site_build import build_site
 from tools.verify.html_scan import built_pages
 

@@ -37,6 +37,7 @@ AREAS = (
 # Value keys not shown in a release page's value tables: matching patterns, not values a reader acts on.
 HIDDEN_KEYS = ("pattern", "patterns")
 LONG_TEXT = 100
+FOLD_ROWS = 12
 OR_KEYS = ("supported",)
 
 
@@ -199,7 +200,14 @@ class Releases:
         if rows:
             table = ["| Setting | Value |", "| --- | --- |"]
             table += ["| %s | %s |" % (label, text.replace("|", "\\|").replace("\n", " ")) for label, text in rows]
-            parts += ["", _wrapped("\n".join(table), "release-values")]
+            block = _wrapped("\n".join(table), "release-values")
+            if len(rows) > FOLD_ROWS:
+                # A long table (the OpenCV packages per distribution) folds; its values stay in the section.
+                block = '<details class="note" markdown>\n<summary>Its %d values</summary>\n\n%s\n\n</details>' % (
+                    len(rows),
+                    block,
+                )
+            parts += ["", block]
         parts += ["", "**If your machine falls short:** %s" % rule["fix"]]
         return "\n".join(parts)
 
@@ -419,30 +427,41 @@ def url_link(from_page, to_page):
     return "./" if relative == "." else relative + "/"
 
 
-def _value_rows(site, rule_id, values, path):
-    """(label, value span) for every value of a rule a reader acts on, nested ones included."""
+def _value_rows(site, rule_id, values, path, label_from=0, record=False):
+    """(label, value span) for every value of a rule a reader acts on, nested ones included.
+
+    `record`: the values of one entry of a list, for one row (its `id` left
+    out); their labels start at `label_from` of the key path.
+    """
     for key, value in values.items():
         keys = path + [key]
-        if key in HIDDEN_KEYS:
+        if key in HIDDEN_KEYS or (record and key == "id"):
             continue
         dotted = ".".join(str(part) for part in keys)
+        label = _label(keys[label_from:])
         if isinstance(value, dict):
-            for row in _value_rows(site, rule_id, value, keys):
+            for row in _value_rows(site, rule_id, value, keys, label_from, record):
                 yield row
         elif isinstance(value, list):
             if all(not isinstance(item, (dict, list)) for item in value):
-                yield _label(keys), site.value(rule_id, dotted, joiner="or" if key in OR_KEYS else "and")
+                yield label, site.value(rule_id, dotted, joiner="or" if key in OR_KEYS else "and")
             else:
+                # A list of records (a driver's known failures): one row each, its values side by side.
                 for index, item in enumerate(value):
                     if isinstance(item, dict):
-                        for row in _value_rows(site, rule_id, item, keys + [index]):
-                            yield row
+                        inner = keys + [index]
+                        parts = [
+                            "<em>%s</em> %s" % (name, text)
+                            for name, text in _value_rows(site, rule_id, item, inner, len(inner), True)
+                        ]
+                        if parts:
+                            yield _label(inner[label_from:]), " · ".join(parts)
         elif isinstance(value, bool):
-            yield _label(keys), "yes" if value else "no"
+            yield label, "yes" if value else "no"
         elif isinstance(value, str) and len(value) > LONG_TEXT:
             continue  # prose (a failure's fix, a reason): the rule's texts say it
         else:
-            yield _label(keys), site.value(rule_id, dotted)
+            yield label, site.value(rule_id, dotted)
 
 
 def _label(keys):

@@ -44,8 +44,9 @@ def project_with_a_new_rule(project_root, tmp_path_factory):
     copy = ProjectCopy(project_root, tmp / "project")
     rules = copy.root / "rules" / "requirements.yaml"
     text = rules.read_text(encoding="utf-8")
-    # The new rule goes last among the rules, where the walk-through puts it.
-    rules.write_text(text.rstrip("\n") + "\n" + NEW_RULE, encoding="utf-8")
+    # The new rule goes last among the rules, where the walk-through puts it: before the releases.
+    releases = text.index("\n# Invoke's releases")
+    rules.write_text(text[:releases].rstrip("\n") + "\n" + NEW_RULE + text[releases:], encoding="utf-8")
     copy.append("checks/evaluate/machine_checks.py", NEW_CHECK)
     return copy, tmp
 

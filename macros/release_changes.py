@@ -25,7 +25,11 @@ from checks.units import format_gb, parse_size
 from rules import join_words
 
 ARROW = "→"
-HEADER_FIELDS = (("install.name", "how to install"), ("install.url", "where to get it"))
+HEADER_FIELDS = (
+    ("install.method", "install method"),
+    ("install.name", "how to install"),
+    ("install.url", "where to get it"),
+)
 FAMILY_LABELS = {
     "name": "name",
     "aliases": "also called",

@@ -203,12 +203,12 @@ class Releases:
             block = _wrapped("\n".join(table), "release-values")
             if len(rows) > FOLD_ROWS:
                 # A long table (the OpenCV packages per distribution) folds; its values stay in the section.
-                block = '<details class="note" markdown>\n<summary>Its %d values</summary>\n\n%s\n\n</details>' % (
+                block = '<details class="note" markdown>\n<summary>All %d values</summary>\n\n%s\n\n</details>' % (
                     len(rows),
                     block,
                 )
             parts += ["", block]
-        parts += ["", "**If your machine falls short:** %s" % rule["fix"]]
+        parts += ["", "**If yours falls short:** %s" % rule["fix"]]
         return "\n".join(parts)
 
     def family_table(self, site, rules):
@@ -383,10 +383,11 @@ def _field_html(item):
     old, new = item["old"], item["new"]
     label = "<em>%s</em>" % html.escape(item["label"])
     if item["kind"] == "changed" and max(len(str(old)), len(str(new))) > LONG_TEXT:
-        return "%s: reworded<details><summary>Before and after</summary><p>Before: %s</p><p>After: %s</p></details>" % (
-            label,
-            html.escape(str(old)),
-            html.escape(str(new)),
+        # A table: the two texts share most of their sentences.
+        return (
+            "%s: reworded<details><summary>Before and after</summary><table><tbody>"
+            '<tr><th scope="row">Before</th><td>%s</td></tr><tr><th scope="row">After</th><td>%s</td></tr>'
+            "</tbody></table></details>" % (label, html.escape(str(old)), html.escape(str(new)))
         )
     text = html.escape(_item_words(item, "\0"))
     return text.replace("\0", label, 1)

@@ -39,11 +39,15 @@ def later_releases(path=RULES_PATH):
 
 def on_config(config):
     entries = [{name: release_page_path(version)} for version, name in later_releases()]
-    nav = config.get("nav") or []
+    nav = config.get("nav")
+    if nav is None or not entries:
+        return config  # no nav in mkdocs.yml: MkDocs lists every page itself
     for item in nav:
         if isinstance(item, dict) and NAV_SECTION in item:
-            item[NAV_SECTION] = list(item[NAV_SECTION]) + entries
+            item[NAV_SECTION] = list(item[NAV_SECTION] or []) + entries
             break
+    else:
+        nav.append({NAV_SECTION: entries})
     return config
 
 

@@ -152,7 +152,7 @@ class Releases:
         rows = [
             (
                 "Release",
-                '%s, tag <a href="%s"><code>%s</code></a>'
+                '%s, tag <a href="%s">%s</a>'
                 % (html.escape(header["name"]), html.escape(tree_url(header["tag"])), html.escape(header["tag"])),
             ),
             (
@@ -184,7 +184,7 @@ class Releases:
                 text += " (ROCm %s for AMD on Linux)" % site.value("gpu.torch", "rocm_version")
             rows.append(("torch build", text))
         sources = ", ".join(
-            '<a href="%s"><code>%s</code></a>' % (html.escape(blob_url(header["tag"], path)), html.escape(path))
+            '<a href="%s">%s</a>' % (html.escape(blob_url(header["tag"], path)), html.escape(path))
             for path in header.get("sources") or []
         )
         rows.append(("Sources", sources or "-"))
@@ -403,10 +403,7 @@ def linked_source(text, tag, sources):
     out, last = [], 0
     for match in pattern.finditer(text):
         out.append(html.escape(text[last : match.start()]))
-        out.append(
-            '<a href="%s"><code>%s</code></a>'
-            % (html.escape(blob_url(tag, match.group(1))), html.escape(match.group(1)))
-        )
+        out.append('<a href="%s">%s</a>' % (html.escape(blob_url(tag, match.group(1))), html.escape(match.group(1))))
         last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out)

@@ -116,6 +116,9 @@ def test_what_changed_lists_the_changes_release_to_release_with_sources(built_si
     page = (built_site / "releases" / "changes" / "index.html").read_text(encoding="utf-8")
     text = _text(_article(page))
     assert "Invoke 4.2.4 → Invoke 5.6.0" in text and "Invoke 5.6.0 → Invoke 6.13.8" in text
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+    assert [anchor for anchor, count in ids.items() if count > 1] == []
+    assert {"changes-5.6.0", "changes-5.6.0-family", "changes-6.13.8-rule"} <= set(ids)
     for expected in (
         "Problematic NVIDIA GPUs: no longer listed",
         "System memory (RAM): no longer listed",

@@ -50,6 +50,14 @@ def test_versions_inside_longer_numbers_are_not_values_but_their_releases_are(ru
     ]
 
 
+def test_a_compute_capability_is_not_the_start_of_a_longer_number(rules):
+    """A compute capability typed is found; a Windows build that starts with the same digits is not it."""
+    oldest = [rule for rule in rules["rules"] if rule["id"] == "gpu.torch"][0]["values"]["oldest_architecture"]
+    found = [found for _, rule, found in typed("capability %s cards\n" % oldest, rules) if rule == "gpu.torch"]
+    assert oldest in found
+    assert [found for _, rule, found in typed("build %s.22631\n" % oldest, rules) if rule == "gpu.torch"] == []
+
+
 def test_expected_display_of_lists_and_shares(rules):
     display = Display(rules)
     supported = [rule for rule in rules["rules"] if rule["id"] == "python.version"][0]["values"]["supported"]

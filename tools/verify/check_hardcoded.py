@@ -25,9 +25,12 @@ def value_pattern(value):
         # "12 GB" and "12 GiB" are told apart by the rules, not by a reader: any spelling is the value.
         unit = "B" if unit.upper() == "B" else unit[0] + "(?:B|iB)?"
         return re.compile(r"(?<![\d.])%s\s*%s\b" % (re.escape(number), unit), re.I)
-    if value.kind in ("version", "number"):
+    if value.kind == "version":
         # "3.11" also inside "3.11.4" (a release of the value), not inside "3.110" or "v3.11".
         return re.compile(r"(?<![\w.])%s(?!\w)" % re.escape(value.text))
+    if value.kind == "number":
+        # A compute capability "10.0" alone, not the start of a Windows build "10.0.22631".
+        return re.compile(r"(?<![\w.])%s(?!\w|\.\d)" % re.escape(value.text))
     if value.kind == "series":
         return re.compile(r"(?<!\w)%s(?!\w)" % r"\s+".join(re.escape(word) for word in value.text.split()), re.I)
     if value.kind == "url":

@@ -22,7 +22,6 @@ model ("GTX \u202e0561" shows as "GTX 0561", never as "GTX 1650").
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import OrderedDict, namedtuple
 
 TYPE_CHECKING = False
@@ -425,6 +424,8 @@ def clean_text(text):
     """(text without unsafe characters, sorted list of the code points removed)."""
     if not _PLAIN.search(text):
         return text, []
+    import unicodedata  # here: facts in plain ASCII, the usual ones, never need it
+
     kept, removed = [], set()
     for char in text:
         if char in "\t\n" or unicodedata.category(char) not in _REMOVED_CATEGORIES:
@@ -436,6 +437,8 @@ def clean_text(text):
 
 def describe_removed(code_points):
     """ "U+202E RIGHT-TO-LEFT OVERRIDE, U+001B" for a list of code points."""
+    import unicodedata
+
     names = []
     for point in code_points[:8]:
         name = unicodedata.name(chr(point), "") if not 0xD800 <= point <= 0xDFFF else ""

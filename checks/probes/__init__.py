@@ -12,21 +12,19 @@ the sum of them all.
 """
 
 from ..facts import clean_facts, new_facts
-from .amd import probe_amd, start_amd
-from .apple import probe_apple, start_apple
 from .context import Platform, ProbeContext  # noqa: F401  (Platform: for callers that probe as another OS)
 from .disk import probe_disk
 from .interpreters import probe_python, start_python
-from .libs import probe_libs
-from .macos_tools import probe_macos, start_macos
 from .memory import probe_memory
 from .nvidia import probe_nvidia, probe_pci, start_nvidia
 from .platform_info import probe_os, start_os
 from .temp import probe_temp
-from .windows import probe_windows
 
 # In this order: apple reads the os section, gpu_hardware reads the GPUs found.
 SECTIONS = ("os", "python", "ram", "nvidia", "amd", "apple", "gpu_hardware", "disk", "temp", "libs", "windows", "macos")
+# The sections probed on one OS only (platform.system()'s name), by their probes'
+# own first test; the others are probed everywhere.
+ONLY_ON = {"amd": "Linux", "apple": "Darwin", "libs": "Linux", "windows": "Windows", "macos": "Darwin"}
 
 
 def gather_facts(
@@ -59,24 +57,31 @@ def gather_facts(
         "python": lambda: probe_python(facts, context),
         "ram": lambda: probe_memory(facts, context),
         "nvidia": lambda: probe_nvidia(facts, context, nvidia_smi_text),
-        "amd": lambda: probe_amd(facts, context),
-        "apple": lambda: probe_apple(facts, context),
+        "amd": lambda: _amd().probe_amd(facts, context),
+        "apple": lambda: _apple().probe_apple(facts, context),
         "gpu_hardware": lambda: probe_pci(facts, context),
         "disk": lambda: probe_disk(facts, context, install_dir),
         "temp": lambda: probe_temp(facts, context),
-        "libs": lambda: probe_libs(facts, context, sonames),
-        "windows": lambda: probe_windows(facts, context),
-        "macos": lambda: probe_macos(facts, context),
+        "libs": lambda: _libs().probe_libs(facts, context, sonames),
+        "windows": lambda: _windows().probe_windows(facts, context),
+        "macos": lambda: _macos().probe_macos(facts, context),
     }
     starts = {
         "os": lambda: start_os(context),
         "python": lambda: start_python(context),
         "nvidia": lambda: start_nvidia(context, nvidia_smi_text),
-        "amd": lambda: start_amd(context),
-        "apple": lambda: start_apple(context),
-        "macos": lambda: start_macos(context),
+        "amd": lambda: _amd().start_amd(context),
+        "apple": lambda: _apple().start_apple(context),
+        "macos": lambda: _macos().start_macos(context),
     }
-    names = [name for name in SECTIONS if only_sections is None or name in only_sections]
+    # The probes of one OS only do nothing elsewhere: there they are not even
+    # imported, so check.py, which compiles a module when it is first
+    # imported, compiles no other OS's probes.
+    names = [
+        name
+        for name in SECTIONS
+        if (only_sections is None or name in only_sections) and ONLY_ON.get(name, context.system) == context.system
+    ]
     for name in names:
         if side_by_side and name in starts:
             try:
@@ -90,3 +95,34 @@ def gather_facts(
             facts["probe_errors"][name] = "%s: %s" % (type(exc).__name__, exc)
     context.finish()
     return clean_facts(facts)
+
+
+# The probes of one OS, imported when that OS is probed (see ONLY_ON).
+def _amd():
+    from . import amd
+
+    return amd
+
+
+def _apple():
+    from . import apple
+
+    return apple
+
+
+def _libs():
+    from . import libs
+
+    return libs
+
+
+def _windows():
+    from . import windows
+
+    return windows
+
+
+def _macos():
+    from . import macos_tools
+
+    return macos_tools

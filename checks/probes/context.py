@@ -12,10 +12,7 @@ probes themselves still run one after another, in the same order, on the same
 results, so the facts are the ones a run of one call after another gives.
 """
 
-import ntpath
 import os
-import platform
-import threading
 
 from ..rules_source import rule_values
 
@@ -38,12 +35,31 @@ class Platform(object):
 
     @classmethod
     def this_machine(cls):
+        if not hasattr(os, "uname"):  # Windows: only the platform module names it
+            import platform
+
+            return cls(
+                system=platform.system() or None,
+                release=platform.release() or None,
+                version=platform.version() or None,
+                machine=platform.machine() or None,
+                mac_version=platform.mac_ver()[0] or None,
+            )
+        # On POSIX platform.uname() is os.uname() (with "unknown" read as ""):
+        # read it here, and spare the script platform's import, a few ms of its
+        # start-up. Only macOS needs platform, for its version.
+        names = os.uname()
+        mac_version = None
+        if names.sysname == "Darwin":
+            import platform
+
+            mac_version = platform.mac_ver()[0] or None
         return cls(
-            system=platform.system() or None,
-            release=platform.release() or None,
-            version=platform.version() or None,
-            machine=platform.machine() or None,
-            mac_version=platform.mac_ver()[0] or None,
+            system=_named(names.sysname),
+            release=_named(names.release),
+            version=_named(names.version),
+            machine=_named(names.machine),
+            mac_version=mac_version,
         )
 
 
@@ -159,7 +175,7 @@ class ProbeContext(object):
         """
         reader = self.registry
         if reader is None:
-            if self.system != "Windows" or platform.system() != "Windows":
+            if self.system != "Windows" or os.name != "nt":  # winreg is on Windows only
                 return None, "the registry of another machine cannot be read"
             reader = _winreg_reader
         try:
@@ -168,6 +184,11 @@ class ProbeContext(object):
             return None, "missing"
         except Exception as exc:  # permissions, a broken hive: can't tell
             return None, "the registry could not be read: %s: %s" % (type(exc).__name__, exc)
+
+
+def _named(value):
+    """A name from os.uname() as platform gives it: None where empty or "unknown"."""
+    return None if value in ("", "unknown") else value
 
 
 def _winreg_reader(key, name):
@@ -196,6 +217,8 @@ class _StartedCall(object):
         self._outcome = []
         self._name = str(args[0]) if args else "?"
         self._timeout = timeout
+        import threading  # here: a run that starts no tool call never imports it
+
         self._thread = threading.Thread(target=self._work, args=(call,), name="tool call")
         self._thread.daemon = True
         self._thread.start()
@@ -237,6 +260,8 @@ def find_tool(name, path_value, system, is_executable=None):
     windows = system == "Windows"
     is_executable = is_executable or (_is_windows_executable if windows else _is_posix_executable)
     if windows:
+        import ntpath  # Windows paths: imported where they are probed
+
         if "/" in name or "\\" in name or ":" in name:
             return None
         extension = ntpath.splitext(name)[1]

@@ -1,6 +1,5 @@
 """The disk section: free space where Invoke would be installed, and whether it spins."""
 
-import ntpath
 import os
 
 from .context import mark_unknown
@@ -51,6 +50,8 @@ def expand_home(path, env, system=None):
         home = env.get("USERPROFILE") or ((env.get("HOMEDRIVE") or "") + (env.get("HOMEPATH") or ""))
         if not home:
             return path
+        import ntpath  # Windows paths: imported where they are probed
+
         rest = path[1:].replace("/", "\\").lstrip("\\")
         return ntpath.join(home, rest) if rest else home
     home = env.get("HOME") or env.get("USERPROFILE")

@@ -1,6 +1,5 @@
 """Shared by the disk and temp probes: free space, the mount holding a path, its disk."""
 
-import ntpath
 import os
 import shutil
 
@@ -9,7 +8,11 @@ from ..parsers.linux import mount_for, parse_mounts
 
 def nearest_existing(context, path):
     """`path`, or its nearest parent that exists on the probed machine."""
-    paths = ntpath if context.system == "Windows" else os.path
+    paths = os.path
+    if context.system == "Windows":
+        import ntpath  # Windows paths: imported where they are probed
+
+        paths = ntpath
     current = path
     while current and not os.path.isdir(context.path(current)):
         parent = paths.dirname(current.rstrip("/\\") if not _is_drive_root(current) else current) or current[:1]

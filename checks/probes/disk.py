@@ -3,7 +3,7 @@
 import os
 
 from .context import mark_unknown
-from .storage import is_rotational, mount_of, nearest_existing, usage, windows_seek_penalty
+from .storage import is_rotational, mount_of, nearest_existing, usage
 
 
 def probe_disk(facts, context, install_dir=None):
@@ -27,7 +27,9 @@ def probe_disk(facts, context, install_dir=None):
         mount = mount_of(context, measured)
         section["rotational"] = is_rotational(context, mount["device"] if mount else None)
     elif context.system == "Windows" and context.is_real_root:
-        section["rotational"], why = windows_seek_penalty(measured)
+        from .win32 import seek_penalty  # Windows only: other systems never compile it
+
+        section["rotational"], why = seek_penalty(measured)
     if section["rotational"] is None:
         mark_unknown(facts, "disk.rotational", why)
 

@@ -24,7 +24,9 @@ def probe_memory(facts, context):
         total = parse_sysctl_int(context.run(["sysctl", "-n", "hw.memsize"], timeout=5)["stdout"])
         source = "sysctl hw.memsize" if total else None
     elif context.system == "Windows" and total is None:
-        total = _windows_total()
+        from .win32 import total_memory  # Windows only: other systems never compile it
+
+        total = total_memory()
         source = "GlobalMemoryStatusEx" if total else None
     section["total_bytes"] = total
     section["source"] = source
@@ -54,26 +56,3 @@ def _cgroup_limit(context):
         if text is not None:
             return parse_cgroup_limit(text)
     return None
-
-
-def _windows_total():
-    import ctypes
-
-    class MemoryStatusEx(ctypes.Structure):
-        _fields_ = [
-            ("dwLength", ctypes.c_ulong),
-            ("dwMemoryLoad", ctypes.c_ulong),
-            ("ullTotalPhys", ctypes.c_ulonglong),
-            ("ullAvailPhys", ctypes.c_ulonglong),
-            ("ullTotalPageFile", ctypes.c_ulonglong),
-            ("ullAvailPageFile", ctypes.c_ulonglong),
-            ("ullTotalVirtual", ctypes.c_ulonglong),
-            ("ullAvailVirtual", ctypes.c_ulonglong),
-            ("ullAvailExtendedVirtual", ctypes.c_ulonglong),
-        ]
-
-    status = MemoryStatusEx()
-    status.dwLength = ctypes.sizeof(MemoryStatusEx)
-    if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
-        return None
-    return int(status.ullTotalPhys)

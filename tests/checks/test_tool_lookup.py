@@ -4,8 +4,8 @@ import os
 
 from checks.probes import Platform
 from checks.probes.context import ProbeContext, find_tool
-from checks.probes.interpreters import find_py_launcher
 from checks.probes.nvidia import find_nvidia_smi
+from checks.probes.python_windows import find_py_launcher
 
 WINDOWS = Platform(system="Windows", release="10", version="10.0.22631", machine="AMD64")
 

@@ -13,7 +13,8 @@ import pytest
 from checks.evaluate import evaluate
 from checks.facts import new_facts, new_gpu
 from checks.probes import Platform, gather_facts
-from checks.probes.interpreters import certificate_facts, path_python_kind
+from checks.probes.python_macos import certificate_facts
+from checks.probes.python_windows import path_python_kind
 from rules.loader import RulesError, load_rules
 from tests.checks.test_evaluate import linux_box, nvidia
 

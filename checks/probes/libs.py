@@ -45,7 +45,7 @@ def probe_libs(facts, context, sonames=None):
     if not sonames:
         facts["unknown"]["libs"] = "no library names were given"
         return
-    finder = LibraryFinder(context)
+    finder = LibraryFinder(context, sonames)
     for soname in sonames:
         found, why = finder.find(soname)
         facts["libs"][soname] = found
@@ -56,10 +56,11 @@ def probe_libs(facts, context, sonames=None):
 class LibraryFinder(object):
     """Finds sonames the way the dynamic loader would, on the machine `context` probes."""
 
-    def __init__(self, context):
+    def __init__(self, context, sonames=None):
+        """sonames: the only ones find() will be asked (the cache is then read for those alone)."""
         self.context = context
         self.problems = []
-        self.cache = self._read_cache()
+        self.cache = self._read_cache(sonames)
         self.reference = _elf_identity(sys.executable) if sys.executable else None
 
     def find(self, soname):
@@ -103,7 +104,7 @@ class LibraryFinder(object):
                 folders.extend(part for part in text.replace("\n", ":").split(":") if part.startswith("/"))
         return folders
 
-    def _read_cache(self):
+    def _read_cache(self, sonames):
         try:
             with open(self.context.path(CACHE), "rb") as handle:
                 data = handle.read(MAX_CACHE_BYTES)
@@ -111,7 +112,7 @@ class LibraryFinder(object):
             if getattr(exc, "errno", None) not in (errno.ENOENT, errno.ENOTDIR):
                 self.problems.append("%s could not be read (%s)" % (CACHE, _why(exc)))
             return {}
-        entries = parse_ld_so_cache(data)
+        entries = parse_ld_so_cache(data, names=sonames)
         if entries is None:
             self.problems.append("%s is not in a format this checker reads" % CACHE)
             return {}
@@ -133,8 +134,15 @@ class LibraryFinder(object):
         return (self.reference is None or identity == self.reference), None
 
 
-def parse_ld_so_cache(data):
-    """{soname: [path, ...]} from the bytes of /etc/ld.so.cache, or None when the format is not known."""
+def parse_ld_so_cache(data, names=None):
+    """{soname: [path, ...]} from the bytes of /etc/ld.so.cache, or None when the format is not known.
+
+    names: only the entries of these sonames. A cache holds hundreds of
+    libraries and the probe asks for a few: an entry whose name string does not
+    start where one of those names (and its closing NUL) is written is passed
+    over without decoding its strings.
+    """
+    wanted = _name_offsets(data, names) if names is not None else None
     start = 0
     if data.startswith(OLD_MAGIC):
         if len(data) < 16:
@@ -145,7 +153,7 @@ def parse_ld_so_cache(data):
             return None
         position = data.find(NEW_MAGIC, start)  # the new table follows, aligned
         if position < 0:
-            return _old_entries(data, count, start)
+            return _old_entries(data, count, start, wanted)
         start = position
     if not data.startswith(NEW_MAGIC + NEW_VERSION, start) or len(data) < start + 48:
         return None
@@ -159,20 +167,39 @@ def parse_ld_so_cache(data):
     entries = {}
     for index in range(count):
         flags, key, value = struct.unpack_from(endian + "iII", data, start + 48 + index * 24)
+        if wanted is not None and start + key not in wanted:
+            continue
         name, path = _string(data, start + key), _string(data, start + value)
         if name and path:
             entries.setdefault(name, []).append(path)
     return entries
 
 
-def _old_entries(data, count, strings):
+def _old_entries(data, count, strings, wanted=None):
     entries = {}
     for index in range(count):
         flags, key, value = struct.unpack_from("<iII", data, 16 + index * 12)
+        if wanted is not None and strings + key not in wanted:
+            continue
         name, path = _string(data, strings + key), _string(data, strings + value)
         if name and path:
             entries.setdefault(name, []).append(path)
     return entries
+
+
+def _name_offsets(data, names):
+    """The offsets in `data` where a string equal to one of `names` starts (it runs to its NUL)."""
+    offsets = set()
+    for name in names:
+        try:
+            needle = name.encode("utf-8") + b"\0"
+        except UnicodeEncodeError:  # no cache entry has that name
+            continue
+        position = data.find(needle)
+        while position >= 0:
+            offsets.add(position)
+            position = data.find(needle, position + 1)
+    return offsets
 
 
 def _string(data, offset):

@@ -79,6 +79,31 @@ def test_synthetic_caches_old_and_new_and_garbage():
     count("library lookups (cache, folders, planted library)", len(whole) + 4)
 
 
+def test_reading_the_cache_for_some_names_gives_their_entries_of_the_whole_cache():
+    caches = [cache_bytes(ENTRIES, old_table=old) for old in (False, True)]
+    if os.path.isfile("/etc/ld.so.cache"):
+        with open("/etc/ld.so.cache", "rb") as handle:
+            caches.append(handle.read())
+    for data in caches:
+        whole = parse_ld_so_cache(data)
+        # Names of the cache, a name that is the tail of another (and of its path), absent ones.
+        names = sorted(whole)[:3] + ["libGL.so.1", "GL.so.1", "libabsent.so.9", "", "x\udc80"]
+        assert parse_ld_so_cache(data, names=names) == dict((name, whole[name]) for name in names if name in whole)
+        assert parse_ld_so_cache(data, names=[]) == {}
+    for cut in range(0, len(caches[0])):
+        short = caches[0][:cut]
+        whole = parse_ld_so_cache(short)
+        expected = None if whole is None else dict((n, p) for n, p in whole.items() if n == "libGL.so.1")
+        assert parse_ld_so_cache(short, names=["libGL.so.1"]) == expected
+
+
+ENTRIES = [
+    ("libGL.so.1", "/usr/lib/x86_64-linux-gnu/libGL.so.1"),
+    ("libglib-2.0.so.0", "/lib/libglib-2.0.so.0"),
+    ("libGL.so.1", "/opt/gl/libGL.so.1"),
+]
+
+
 def fake_root(tmp_path, cache=None, lib_header=None):
     root = tmp_path / "root"
     (root / "etc").mkdir(parents=True)

@@ -74,7 +74,9 @@ import json, os, sys
 sys.path.insert(0, sys.argv[1])
 from checks.probes import gather_facts
 import checks.parsers.nvidia_smi          # imported first: an import needs a descriptor too
-import checks.run                        # (checks/probes imports it only when a tool runs)
+import checks.probes.libs                # (checks/probes imports it only on Linux)
+import checks.probes.nvidia_smi_run      # (and these only when a tool runs)
+import checks.run
 held = []
 try:
     while True:

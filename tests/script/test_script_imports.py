@@ -49,7 +49,7 @@ OWN_PROBES = {
         "checks.probes.macos_tools",
         "checks.probes.python_macos",
     },
-    "Windows": {"checks.probes.python_windows", "checks.probes.win32", "checks.probes.windows"},
+    "Windows": {"checks.probes.python_windows", "checks.probes.win32", "checks.probes.windows", "checks.run_windows"},
 }
 # Standard-library modules a --json run without tools has no use for: platform
 # (os.uname() tells the same on POSIX), the threads and processes of tool calls,
@@ -62,11 +62,17 @@ STDLIB_NEEDED = "import argparse, json, os, re, shutil"
 _IMPORTED = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|( *)(\S+)\s*$")
 
 
-def imported_modules(python, script, args, tmp_path, beyond="pass"):
-    """The modules `python script args` imports beyond those `python -c beyond` does."""
-    no_tools = tmp_path / "empty-path"
-    no_tools.mkdir(exist_ok=True)
-    env = dict(os.environ, PATH=str(no_tools))
+def imported_modules(python, script, args, tmp_path, beyond="pass", tools=None):
+    """The modules `python script args` imports beyond those `python -c beyond` does.
+
+    PATH holds `tools` ({name: shell script}) alone: none by default.
+    """
+    path = tmp_path / "path"
+    path.mkdir(exist_ok=True)
+    for name, body in (tools or {}).items():
+        (path / name).write_text("#!/bin/sh\n" + body + "\n")
+        (path / name).chmod(0o755)
+    env = dict(os.environ, PATH=str(path))
 
     def modules(command):
         result = subprocess.run(
@@ -93,6 +99,16 @@ def test_a_json_run_without_tools_compiles_only_what_it_needs(minor, script_path
     python_rule = next(rule for rule in rules["rules"] if rule["id"] == "python.version")
     if minor in python_rule["values"]["supported"]:
         assert "checks.probes.python_others" not in imported  # a supported Python asks no other
+
+
+@pytest.mark.skipif(os.name == "nt", reason="the fake tool is a shell script")
+def test_a_run_with_nvidia_smi_compiles_its_reader_and_this_os_s_tool_runner_alone(script_path, tmp_path):
+    python = interpreters()[SUPPORTED[-1]]
+    failing = "echo \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\"; exit 9"
+    imported = imported_modules(python, script_path, ["--json"], tmp_path, tools={"nvidia-smi": failing})
+    assert {"checks.run", "checks.probes.nvidia_smi_run", "checks.parsers.nvidia_smi"} <= imported
+    assert imported & {"checks.parsers.rocm_smi", "checks.probes.rocm_smi_run", "checks.run_windows"} == set()
+    assert imported & NOT_FOR_JSON == set()
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"]])

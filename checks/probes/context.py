@@ -18,9 +18,6 @@ from ..rules_source import rule_values
 
 MAX_FILE_BYTES = 1000000
 MAX_TOOL_BYTES = 1000000
-# A started call is waited for this much longer than its own timeout: run_tool
-# stops the tool at its timeout, then takes a moment to reap it.
-WAIT_GRACE = 10
 
 
 class Platform(object):
@@ -75,7 +72,7 @@ class ProbeContext(object):
         self.rules = rules
         self.platform = platform_info or Platform.this_machine()
         self.system = self.platform.system
-        self._started = {}  # tuple(args): _StartedCall, for calls begun by start()
+        self._started = {}  # tuple(args): StartedCall, for calls begun by start()
 
     @property
     def is_real_root(self):
@@ -141,8 +138,10 @@ class ProbeContext(object):
         """
         key = _key(args)
         if key not in self._started:
+            from .started_call import StartedCall  # here: a run that starts no tool call never compiles it
+
             run = self._runner()  # imported here, in this thread, not in the call's own
-            self._started[key] = _StartedCall(lambda: run(args, timeout, max_bytes), args, timeout)
+            self._started[key] = StartedCall(lambda: run(args, timeout, max_bytes), args, timeout)
 
     def finish(self):
         """Wait for the started calls no probe asked for: no tool is left running behind the facts."""
@@ -177,7 +176,7 @@ class ProbeContext(object):
         if reader is None:
             if self.system != "Windows" or os.name != "nt":  # winreg is on Windows only
                 return None, "the registry of another machine cannot be read"
-            reader = _winreg_reader
+            from .win32 import read_registry as reader  # Windows only: other systems never compile it
         try:
             return reader(key, name), None
         except KeyError:
@@ -191,58 +190,8 @@ def _named(value):
     return None if value in ("", "unknown") else value
 
 
-def _winreg_reader(key, name):
-    import winreg  # Windows only; stdlib
-
-    hive_name, _, subkey = key.partition("\\")
-    hive = getattr(winreg, hive_name, None)
-    if hive is None:
-        raise ValueError("unknown registry hive %s" % hive_name)
-    try:
-        with winreg.OpenKey(hive, subkey) as handle:
-            value, _kind = winreg.QueryValueEx(handle, name)
-    except FileNotFoundError:
-        raise KeyError(name)
-    return value
-
-
 def _key(args):
     return tuple(str(arg) for arg in args)
-
-
-class _StartedCall(object):
-    """One tool call running in a thread of its own."""
-
-    def __init__(self, call, args, timeout):
-        self._outcome = []
-        self._name = str(args[0]) if args else "?"
-        self._timeout = timeout
-        import threading  # here: a run that starts no tool call never imports it
-
-        self._thread = threading.Thread(target=self._work, args=(call,), name="tool call")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def _work(self, call):
-        try:
-            self._outcome.append(call())
-        except Exception:  # run_tool never raises; were it to, the probe runs the call and records why
-            pass
-
-    def result(self):
-        """run_tool's result; None where the call raised (the probe then runs it and records why)."""
-        self._thread.join(self._timeout + WAIT_GRACE)
-        if self._outcome:
-            return self._outcome[0]
-        if self._thread.is_alive():  # run_tool stops its tool at the timeout: this is a last resort
-            return {
-                "status": "timeout",
-                "exit_code": None,
-                "stdout": "",
-                "stderr": "",
-                "message": "%s did not finish within %s s" % (self._name, self._timeout),
-            }
-        return None
 
 
 # On Windows only real executables: never .bat/.cmd (run through cmd.exe) or scripts.

@@ -1,7 +1,23 @@
-"""The Windows API calls the probes make on Windows, through ctypes: total memory, the disk's seek penalty.
+"""The Windows APIs the probes call on Windows: the registry (winreg), total memory and the disk's seek penalty (ctypes).
 
 Imported on Windows only: other systems never compile it.
 """
+
+
+def read_registry(key, name):
+    """The value `name` of the registry key `key` (HKEY_...\\path); KeyError where either is missing."""
+    import winreg  # Windows only; stdlib
+
+    hive_name, _, subkey = key.partition("\\")
+    hive = getattr(winreg, hive_name, None)
+    if hive is None:
+        raise ValueError("unknown registry hive %s" % hive_name)
+    try:
+        with winreg.OpenKey(hive, subkey) as handle:
+            value, _kind = winreg.QueryValueEx(handle, name)
+    except FileNotFoundError:
+        raise KeyError(name)
+    return value
 
 
 def total_memory():

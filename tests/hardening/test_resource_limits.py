@@ -76,6 +76,7 @@ from checks.probes import gather_facts
 import checks.parsers.nvidia_smi          # imported first: an import needs a descriptor too
 import checks.probes.libs                # (checks/probes imports it only on Linux)
 import checks.probes.nvidia_smi_run      # (and these only when a tool runs)
+import checks.probes.started_call
 import checks.run
 held = []
 try:

@@ -38,6 +38,7 @@ NOT_WITHOUT_TOOLS = {
     "checks.parsers.rocm_smi",
     "checks.probes.nvidia_smi_run",
     "checks.probes.rocm_smi_run",
+    "checks.probes.started_call",
     "checks.run",
 }
 # Each OS's own probes, which no other OS imports.
@@ -106,7 +107,12 @@ def test_a_run_with_nvidia_smi_compiles_its_reader_and_this_os_s_tool_runner_alo
     python = interpreters()[SUPPORTED[-1]]
     failing = "echo \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\"; exit 9"
     imported = imported_modules(python, script_path, ["--json"], tmp_path, tools={"nvidia-smi": failing})
-    assert {"checks.run", "checks.probes.nvidia_smi_run", "checks.parsers.nvidia_smi"} <= imported
+    assert {
+        "checks.run",
+        "checks.probes.started_call",
+        "checks.probes.nvidia_smi_run",
+        "checks.parsers.nvidia_smi",
+    } <= imported
     assert imported & {"checks.parsers.rocm_smi", "checks.probes.rocm_smi_run", "checks.run_windows"} == set()
     assert imported & NOT_FOR_JSON == set()
 

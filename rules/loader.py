@@ -91,9 +91,12 @@ def _resolve_release(data, version, index, schema, root_node, display):
         # Problems after the changes have no line of their own: they name the release's.
         line = _node_at(root_node, ["releases", index]).start_mark.line + 1
         where_root, where = None, "%s:%d (release %s, after its changes)" % (display, line, version)
+    # `release` is the loader's, not the file's: the schema checks what the file can hold.
+    chosen = rules.pop("release")
     problems = _duplicate_id_problems(rules, where_root, where)
     if not problems:
         problems = _schema_problems(rules, schema, where_root, where)
+    rules["release"] = chosen
     if not problems:
         problems = _semantic_problems(rules, where_root, where) + _template_problems(rules, where_root, where)
     if not problems:

@@ -72,7 +72,7 @@ def test_unknown_key(tmp_path):
     assert problems_of(path) == [
         (
             "%s:%d: (top level)" % (path, line_of(text, r"^schema_version:")),
-            "unknown key 'colour' (allowed here: app, backends, model_families, rules, schema_version, size_semantics)",
+            "unknown key 'colour' (allowed here: app, backends, model_families, releases, rules, schema_version, size_semantics)",
         )
     ]
 

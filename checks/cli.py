@@ -79,7 +79,23 @@ def build_parser(prog=PROG):
     parser.add_argument(
         "--only", metavar="IDS", help="run only these checks: comma-separated ids, as --list-checks shows them"
     )
-    parser.add_argument("--list-checks", action="store_true", help="list the checks (id and title) and exit")
+    parser.add_argument(
+        "--list-checks",
+        action="store_true",
+        help="list the checks (id and title) and exit; with --release, that release's",
+    )
+    parser.add_argument(
+        "--release",
+        metavar="VERSION",
+        help="judge against the requirements of this Invoke release, as "
+        "--list-releases names them (default: the site's default release); "
+        "MAJOR.MINOR names the one release of that line the checker knows",
+    )
+    parser.add_argument(
+        "--list-releases",
+        action="store_true",
+        help="list the releases whose requirements the checker knows (with --json: as JSON) and exit",
+    )
     parser.add_argument(
         "--install-dir",
         metavar="PATH",
@@ -183,7 +199,9 @@ def run(argv):
 
     from .evaluate import CHECKS, checked_rules, evaluate, sections_for
 
-    rules, site_url = load_rules()
+    if args.list_releases:
+        return list_releases(args.json)
+    rules, site_url = load_rules(args.release)
     checks = [rule["id"] for rule in checked_rules(rules)]
     if args.list_checks:
         width = max(len(rule_id) for rule_id in checks)
@@ -221,10 +239,45 @@ def run(argv):
     return code
 
 
-def load_rules():
-    from .rules_source import load
+def load_rules(release=None):
+    from .rules_source import UnknownRelease, load
 
-    return load()
+    try:
+        return load(release)
+    except UnknownRelease as exc:
+        raise UsageError("--release %s: %s" % (release, exc))
+
+
+def list_releases(as_json):
+    """--list-releases: each release's version, name, install, Python and torch, the default marked."""
+    from .rules_source import load_all, rule_values
+
+    rows = []
+    for rules in load_all():
+        release = rules["release"]
+        python = rule_values(rules, "python.version").get("supported") or []
+        rows.append(
+            {
+                "version": release["version"],
+                "name": release["name"],
+                "install": release.get("install") or {},
+                "python": python,
+                "torch": rule_values(rules, "gpu.torch").get("torch_version"),
+                "default": not rows,
+            }
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    width = max(len(row["version"]) for row in rows) + len(" (default)")
+    for row in rows:
+        version = row["version"] + (" (default)" if row["default"] else "")
+        python = " or ".join(row["python"]) or "not stated"
+        sys.stdout.write(
+            "%s  %s: %s; Python %s; torch %s\n"
+            % (version.ljust(width), row["name"], row["install"].get("name", "?"), python, row["torch"] or "not stated")
+        )
+    return 0
 
 
 def gather_facts(**options):

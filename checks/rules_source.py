@@ -83,7 +83,7 @@ def match_release(asked: str | None, known: list[str], default: str) -> str:
     raise UnknownRelease(asked, known, default, matches if len(matches) > 1 else None)
 
 
-def _embedded_module():
+def _embedded_module() -> Any:
     try:
         from . import _embedded  # type: ignore[attr-defined]  # made by the script build
     except ImportError:

@@ -21,14 +21,41 @@ def test_every_module_of_the_package_is_embedded(script_text):
     assert {"checks", "checks.cli", "checks.units"} <= embedded
 
 
-def test_rules_are_embedded_as_data(script_text, rules):
+def top_level_value(script_text, name):
+    tree = ast.parse(script_text)
+    return next(node.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == name)
+
+
+def test_every_release_is_embedded_as_data_one_line_each_default_first(script_text, rules):
     import json
 
-    tree = ast.parse(script_text)
-    rules_json = next(
-        node.value.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "RULES_JSON"
-    )
-    assert json.loads(rules_json) == rules
+    from rules import load_releases
+
+    every = load_releases()
+    versions = [header["version"] for header in rules["releases"]]
+    embedded = ast.literal_eval(top_level_value(script_text, "RELEASES_JSON"))
+    assert list(embedded) == versions and len(versions) > 1
+    assert ast.literal_eval(top_level_value(script_text, "DEFAULT_RELEASE")) == versions[0]
+    lines = script_text.splitlines()
+    for version, text in embedded.items():
+        assert json.loads(text) == every[version]
+        assert json.loads(embedded[versions[0]]) == rules
+        # One line each, after a comment that names it, all side by side (gzip finds what they share).
+        line = next(index for index, each in enumerate(lines) if each.startswith("%r: r'''{" % version))
+        assert lines[line - 1].startswith("# %s" % every[version]["release"]["name"])
+    headers = json.loads(ast.literal_eval(top_level_value(script_text, "RELEASE_HEADERS_JSON")))
+    assert headers == rules["releases"]
+
+
+def test_rules_a_test_made_are_embedded_alone(rules):
+    import copy
+    import json
+
+    changed = copy.deepcopy(rules)
+    changed["app"]["name"] = "Changed"
+    embedded = ast.literal_eval(top_level_value(build_script(changed, SITE_URL), "RELEASES_JSON"))
+    assert list(embedded) == [rules["release"]["version"]]
+    assert json.loads(embedded[rules["release"]["version"]])["app"]["name"] == "Changed"
 
 
 def test_the_only_call_at_top_level_is_main_in_the_bracketed_last_statement(script_text):

@@ -79,22 +79,17 @@ def build_parser(prog=PROG):
     parser.add_argument(
         "--only", metavar="IDS", help="run only these checks: comma-separated ids, as --list-checks shows them"
     )
-    parser.add_argument(
-        "--list-checks",
-        action="store_true",
-        help="list the checks (id and title) and exit; with --release, that release's",
-    )
+    parser.add_argument("--list-checks", action="store_true", help="list the checks (id and title) and exit")
     parser.add_argument(
         "--release",
         metavar="VERSION",
-        help="judge against the requirements of this Invoke release, as "
-        "--list-releases names them (default: the site's default release); "
-        "MAJOR.MINOR names the one release of that line the checker knows",
+        help="judge against this Invoke release's requirements (default: the site's "
+        "default release); MAJOR.MINOR names the one release of that line",
     )
     parser.add_argument(
         "--list-releases",
         action="store_true",
-        help="list the releases whose requirements the checker knows (with --json: as JSON) and exit",
+        help="list the releases the checker knows (with --json, as JSON) and exit",
     )
     parser.add_argument(
         "--install-dir",
@@ -249,33 +244,31 @@ def load_rules(release=None):
 
 
 def list_releases(as_json):
-    """--list-releases: each release's version, name, install, Python and torch, the default marked."""
-    from .rules_source import load_all, rule_values
+    """--list-releases: each release's version, name, install, Python and torch; the default first."""
+    from .rules_source import load, releases, rule_values
 
     rows = []
-    for rules in load_all():
-        release = rules["release"]
-        python = rule_values(rules, "python.version").get("supported") or []
-        rows.append(
-            {
-                "version": release["version"],
-                "name": release["name"],
-                "install": release.get("install") or {},
-                "python": python,
-                "torch": rule_values(rules, "gpu.torch").get("torch_version"),
-                "default": not rows,
-            }
+    for header in releases():
+        rules = load(header["version"])[0]
+        rows.append(dict((key, header.get(key)) for key in ("version", "name", "install", "default")))
+        rows[-1].update(
+            python=rule_values(rules, "python.version").get("supported") or [],
+            torch=rule_values(rules, "gpu.torch").get("torch_version"),
         )
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return 0
-    width = max(len(row["version"]) for row in rows) + len(" (default)")
+    width = max(len(row["version"]) for row in rows) + 10
     for row in rows:
-        version = row["version"] + (" (default)" if row["default"] else "")
-        python = " or ".join(row["python"]) or "not stated"
         sys.stdout.write(
             "%s  %s: %s; Python %s; torch %s\n"
-            % (version.ljust(width), row["name"], row["install"].get("name", "?"), python, row["torch"] or "not stated")
+            % (
+                (row["version"] + (" (default)" if row["default"] else "")).ljust(width),
+                row["name"],
+                (row["install"] or {}).get("name"),
+                " or ".join(row["python"]) or "not stated",
+                row["torch"] or "not stated",
+            )
         )
     return 0
 

@@ -1,15 +1,10 @@
 """Where the rules come from, and the one way to look a rule up in them.
 
-The rules state Invoke's requirements per release (rules/releases.py): the
-first release is the site's default. `load(release)` returns (rules,
-site_url) for one release; `releases()` lists them. The built script carries
-every release's rules as data in its `checks._embedded` module, one JSON text
-per release, and parses only the one it judges against; in a checkout they
-are read by the rules package from rules/requirements.yaml (which needs the
-site's tools: PyYAML, jsonschema) and mkdocs.yml.
-
-A release is named by its version ("5.6.0"), its tag ("v5.6.0"), or a part of
-its version of at least major.minor ("5.6") when exactly one release has it.
+`load(release)` returns (rules, site_url) of one release of the rules (None:
+the default, the first); `releases()` lists them. The built script carries each
+release as data in its `checks._embedded` module and parses only the one asked
+for; a checkout reads rules/requirements.yaml with the rules package (which
+needs the site's tools: PyYAML, jsonschema) and mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -26,64 +21,44 @@ if TYPE_CHECKING:  # the shapes, for type checkers only: nothing is imported at 
 
 
 class UnknownRelease(ValueError):
-    """A release the rules do not have; the message is one sentence naming those they have."""
-
-    def __init__(self, asked: str, known: list[str], default: str, matches: list[str] | None = None) -> None:
-        listed = [version + (" (the default)" if version == default else "") for version in known]
-        if len(listed) > 1:
-            listed[-2:] = [" and ".join(listed[-2:])]
-        what = "it could be %s" % " or ".join(matches) if matches else "no such release"
-        self.asked = asked
-        ValueError.__init__(self, "%s; the checker knows the requirements of %s" % (what, ", ".join(listed)))
+    """No such release: one sentence that names those there are."""
 
 
 def load(release: str | None = None) -> tuple[Rules, str]:
-    """(rules, site_url) of `release` (default: the first release, the site's); UnknownRelease if there is none."""
-    embedded = _embedded_module()
+    embedded = _embedded()
     if embedded is None:
-        return _load_from_checkout(release)
-    version = match_release(release, list(embedded.RELEASES_JSON), embedded.DEFAULT_RELEASE)
-    return json.loads(embedded.RELEASES_JSON[version]), embedded.SITE_URL
-
-
-def load_all() -> list[Rules]:
-    """Every release's rules, oldest first (the default first)."""
-    embedded = _embedded_module()
-    if embedded is None:
-        every = _checkout_releases()
-        return [every[header["version"]] for header in every["default"]["releases"]]
-    return [json.loads(text) for text in embedded.RELEASES_JSON.values()]
+        return _from_checkout(release)
+    headers = json.loads(embedded.RELEASE_HEADERS_JSON)
+    version = match_release(release, [header["version"] for header in headers])
+    rules = json.loads(embedded.RELEASES_JSON[version])
+    rules["release"] = next(header for header in headers if header["version"] == version)
+    rules["releases"] = headers
+    return rules, embedded.SITE_URL
 
 
 def releases() -> list[dict[str, Any]]:
-    """The releases' headers (version, tag, name, install, sources), oldest first, each with "default": bool."""
-    embedded = _embedded_module()
-    if embedded is None:
-        headers = _load_from_checkout(None)[0]["releases"]
-        default = headers[0]["version"]
-    else:
-        headers, default = json.loads(embedded.RELEASE_HEADERS_JSON), embedded.DEFAULT_RELEASE
-    return [dict(header, default=header["version"] == default) for header in headers]
+    """The releases' headers (version, name, install...), oldest first; "default" marks the first."""
+    embedded = _embedded()
+    headers = json.loads(embedded.RELEASE_HEADERS_JSON) if embedded else _from_checkout(None)[0]["releases"]
+    return [dict(header, default=not index) for index, header in enumerate(headers)]
 
 
-def match_release(asked: str | None, known: list[str], default: str) -> str:
-    """The version `asked` names (None: the default): exact, "v" + version, or an unambiguous major.minor[...] prefix."""
+def match_release(asked: str | None, known: list[str]) -> str:
+    """The release `asked` names: its version, its tag (v + version), or a MAJOR.MINOR only one release has."""
     if asked is None:
-        return default
-    text = asked.strip()
-    if text[:1] in ("v", "V") and text[1:2].isdigit():
-        text = text[1:]
-    if text in known:
-        return text
-    matches = []
-    if re.match(r"^\d+\.\d+(\.\d+)*$", text):
-        matches = [version for version in known if version.startswith(text + ".")]
+        return known[0]
+    text = re.sub(r"^[vV](?=\d)", "", asked.strip())
+    matches = [v for v in known if v == text or re.match(r"\d+\.\d+", text) and v.startswith(text + ".")]
     if len(matches) == 1:
         return matches[0]
-    raise UnknownRelease(asked, known, default, matches if len(matches) > 1 else None)
+    listed = [v + (" (the default)" if not i else "") for i, v in enumerate(known)]
+    raise UnknownRelease(
+        "%s; the checker knows the requirements of %s"
+        % ("it could be " + " or ".join(matches) if matches else "no such release", ", ".join(listed))
+    )
 
 
-def _embedded_module() -> Any:
+def _embedded() -> Any:
     try:
         from . import _embedded  # type: ignore[attr-defined]  # made by the script build
     except ImportError:
@@ -91,34 +66,24 @@ def _embedded_module() -> Any:
     return _embedded
 
 
-def _rules_package():
+def _from_checkout(release):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     try:
         import sys
 
         if root not in sys.path:
             sys.path.insert(0, root)
-        import rules
+        from rules import MKDOCS_YML, load_releases, load_rules
     except ImportError as exc:
         raise RuntimeError(
             "no embedded rules and the rules loader is unavailable (%s): "
             "run the built check.py, or `make setup` in a checkout" % exc
         )
-    return rules
-
-
-def _load_from_checkout(release=None):
-    package = _rules_package()
-    site_url = site_url_of(str(package.MKDOCS_YML))
+    site_url = site_url_of(str(MKDOCS_YML))
     if release is None:
-        return package.load_rules(), site_url
-    every = package.load_releases()
-    known = [header["version"] for header in every["default"]["releases"]]
-    return every[match_release(release, known, known[0])], site_url
-
-
-def _checkout_releases():
-    return _rules_package().load_releases()
+        return load_rules(), site_url
+    every = load_releases()
+    return every[match_release(release, [header["version"] for header in every["default"]["releases"]])], site_url
 
 
 def site_url_of(mkdocs_yml: str) -> str:

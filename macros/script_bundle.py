@@ -23,6 +23,12 @@ from rules import RULES_PATH, SCHEMA_PATH, RulesError, join_words, load_releases
 CHECKS_DIR = Path(checks.__file__).resolve().parent
 SCRIPT_NAME = "check.py"
 MIN_PYTHON = (3, 8)
+# What load_rules() adds to each release's rules: the script holds them once.
+HEADERS = ("release", "releases")
+# What only the pages show, left out of the script: a rule's one-line summary, the names
+# the site's search finds, why sizes are decimal. A test holds the findings to those of
+# the whole rules.
+PAGE_ONLY = {"rules": ("summary", "aliases"), "model_families": ("aliases",), "size_semantics": None}
 
 
 def package_modules(checks_dir=CHECKS_DIR):
@@ -54,7 +60,15 @@ def build_script(rules, site_url, checks_dir=CHECKS_DIR, releases=None):
     alone (rules a test made).
     """
     every = _releases_to_embed(rules, releases)
-    texts = [(each["release"]["version"], _compact_json(each)) for each in every]
+    # Each line as the checker reads it (less what only the pages show), and without the
+    # headers, which RELEASE_HEADERS_JSON holds once (rules_source puts them back).
+    texts = [
+        (
+            each["release"]["version"],
+            _compact_json(dict((k, v) for k, v in for_checker(each).items() if k not in HEADERS)),
+        )
+        for each in every
+    ]
     headers_json = _compact_json([each["release"] for each in every])
     if not site_url.endswith("/"):
         site_url += "/"
@@ -68,11 +82,11 @@ def build_script(rules, site_url, checks_dir=CHECKS_DIR, releases=None):
     lines.append("PYTHON_RECOMMENDED = %r\n" % python_rule["values"]["recommended"])
     lines.append("PYTHON_DOCS = %r\n" % docs_url(site_url, python_rule["page"], python_rule["id"]))
     lines.append(
-        "\n# The requirements of each release, as rules/requirements.yaml resolves them, one\n"
-        "# compact JSON line each, oldest first; the first is the default. `--release`\n"
-        "# parses only the line it judges against; RELEASE_HEADERS_JSON lists them.\n"
+        "\n# The releases (version, name, install, sources), oldest first: the first is the\n"
+        "# default. Then the requirements of each, as rules/requirements.yaml resolves\n"
+        "# them less what only the pages show (macros/script_bundle.py PAGE_ONLY), one\n"
+        "# compact JSON line each; `--release` parses only the one it judges against.\n"
     )
-    lines.append("DEFAULT_RELEASE = %r\n" % texts[0][0])
     lines.append("RELEASE_HEADERS_JSON = r'''%s'''\n" % headers_json)
     lines.append("RELEASES_JSON = {\n")
     for index, ((release, text), each) in enumerate(zip(texts, every)):
@@ -85,6 +99,17 @@ def build_script(rules, site_url, checks_dir=CHECKS_DIR, releases=None):
     lines.append("}\n")
     lines.append(_RUNTIME)
     return "".join(lines)
+
+
+def for_checker(rules):
+    """A copy of `rules` less the PAGE_ONLY fields: what check.py embeds."""
+    rules = dict(rules)
+    for section, keys in PAGE_ONLY.items():
+        if keys is None:
+            rules.pop(section, None)
+        else:
+            rules[section] = [dict((k, v) for k, v in entry.items() if k not in keys) for entry in rules[section]]
+    return rules
 
 
 def _compact_json(data):
@@ -215,7 +240,6 @@ def _install_embedded_modules():
             if name == "checks._embedded":
                 module.RELEASES_JSON = RELEASES_JSON
                 module.RELEASE_HEADERS_JSON = RELEASE_HEADERS_JSON
-                module.DEFAULT_RELEASE = DEFAULT_RELEASE
                 module.SITE_URL = SITE_URL
                 return
             # Compiled here, when first imported: a run compiles only the modules it uses.

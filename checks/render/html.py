@@ -88,7 +88,7 @@ def _summary(summary, report=None):
     ]
     release = ((report or {}).get("release") or {}).get("name")
     if release:
-        text += '\n<p class="bc-release">Judged against the requirements of %s.</p>' % escape(release)
+        text += '\n<p class="bc-against">Judged against the requirements of %s.</p>' % escape(release)
     if verdict == "incomplete" and judged:
         text += '\n<p class="bc-judged">Judged here: %s.</p>' % escape(_joined(judged))
     return text

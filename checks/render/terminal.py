@@ -149,7 +149,8 @@ def render_terminal(report, stream, verbose=False, environ=None):
     width = terminal_width(stream, environ)
     release = (report.get("release") or {}).get("name")
     against = ", against the requirements of %s" % visible(release) if release else ""
-    lines = [style.bold("Invoke system check") + "%s (checker %s)" % (against, report["checker"]["version"]), ""]
+    head = "Invoke system check%s (checker %s)" % (against, report["checker"]["version"])
+    lines = Line(head, bold=True).render(style, width) + [""]
     logical = []
     for item in report["findings"]:
         logical.extend(finding_lines(item, verbose))

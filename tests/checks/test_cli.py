@@ -290,10 +290,10 @@ def test_an_unknown_release_exits_2_naming_the_known_ones(probed_any_release, re
 
 def test_a_major_minor_two_releases_share_is_refused_naming_both():
     with pytest.raises(rules_source.UnknownRelease) as caught:
-        rules_source.match_release("5.6", ["4.2.4", "5.6.0", "5.6.2"], "4.2.4")
+        rules_source.match_release("5.6", ["4.2.4", "5.6.0", "5.6.2"])
     assert "it could be 5.6.0 or 5.6.2" in str(caught.value)
-    assert rules_source.match_release("5.6.2", ["4.2.4", "5.6.0", "5.6.2"], "4.2.4") == "5.6.2"
-    assert rules_source.match_release(None, ["4.2.4", "5.6.0"], "4.2.4") == "4.2.4"
+    assert rules_source.match_release("5.6.2", ["4.2.4", "5.6.0", "5.6.2"]) == "5.6.2"
+    assert rules_source.match_release(None, ["4.2.4", "5.6.0"]) == "4.2.4"
 
 
 def test_list_checks_follows_the_release(probed_any_release, releases, capsys):

@@ -4,7 +4,7 @@ import ast
 import hashlib
 import subprocess
 
-from macros.script_bundle import build_script, package_modules, sha256_line
+from macros.script_bundle import PAGE_ONLY, build_script, for_checker, package_modules, sha256_line
 
 from .conftest import SITE_URL
 
@@ -35,16 +35,38 @@ def test_every_release_is_embedded_as_data_one_line_each_default_first(script_te
     versions = [header["version"] for header in rules["releases"]]
     embedded = ast.literal_eval(top_level_value(script_text, "RELEASES_JSON"))
     assert list(embedded) == versions and len(versions) > 1
-    assert ast.literal_eval(top_level_value(script_text, "DEFAULT_RELEASE")) == versions[0]
     lines = script_text.splitlines()
+    headers = json.loads(ast.literal_eval(top_level_value(script_text, "RELEASE_HEADERS_JSON")))
+    assert headers == rules["releases"]
     for version, text in embedded.items():
-        assert json.loads(text) == every[version]
-        assert json.loads(embedded[versions[0]]) == rules
+        # Each line as load_rules() gives it, less what only the pages show and the headers the script holds once.
+        resolved = dict(json.loads(text), release=every[version]["release"], releases=headers)
+        assert resolved == for_checker(every[version]) and "releases" not in json.loads(text)
         # One line each, after a comment that names it, all side by side (gzip finds what they share).
         line = next(index for index, each in enumerate(lines) if each.startswith("%r: r'''{" % version))
         assert lines[line - 1].startswith("# %s" % every[version]["release"]["name"])
-    headers = json.loads(ast.literal_eval(top_level_value(script_text, "RELEASE_HEADERS_JSON")))
-    assert headers == rules["releases"]
+
+
+def test_what_the_script_leaves_out_changes_no_finding_in_any_release():
+    """The fields only the pages show (PAGE_ONLY) are left out of check.py: no check may read them."""
+    from checks.evaluate import evaluate
+    from rules import load_releases
+    from tools.corpus import facts_for_case, list_cases
+
+    every = load_releases()
+    left_out = 0
+    for header in every["default"]["releases"]:
+        whole = every[header["version"]]
+        lean = for_checker(whole)
+        left_out += sum(
+            1 for section, keys in PAGE_ONLY.items() if keys and any(set(keys) & set(e) for e in whole[section])
+        )
+        for case in list_cases():
+            facts = facts_for_case(case, whole)
+            assert evaluate(facts, lean, SITE_URL) == evaluate(facts, whole, SITE_URL), (header["version"], case)
+    assert left_out and all(
+        section not in for_checker(every["default"]) for section, keys in PAGE_ONLY.items() if not keys
+    )
 
 
 def test_rules_a_test_made_are_embedded_alone(rules):

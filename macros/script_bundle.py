@@ -26,13 +26,17 @@ MIN_PYTHON = (3, 8)
 # What load_rules() adds to each release's rules: the script holds them once.
 HEADERS = ("release", "releases")
 # What only the pages show, left out of the script: a rule's one-line summary, the names
-# the site's search finds, why sizes are decimal. A test holds the findings to those of
-# the whole rules.
+# the site's search finds, why sizes are decimal, the files a release's values come from.
+# A test holds the findings to those of the whole rules.
 PAGE_ONLY = {"rules": ("summary", "aliases"), "model_families": ("aliases",), "size_semantics": None}
+RELEASE_PAGE_ONLY = ("sources",)
+# Modules only type checkers read (every import of them sits under `if TYPE_CHECKING:`, a
+# test holds it so): they never run, so check.py leaves them out.
+TYPE_ONLY = ("checks.contracts",)
 
 
 def package_modules(checks_dir=CHECKS_DIR):
-    """[(module name, is_package, source)] for every .py file of the checks package, sorted."""
+    """[(module name, is_package, source)] for every .py file of the checks package but TYPE_ONLY, sorted."""
     modules = []
     for path in sorted(checks_dir.rglob("*.py")):
         if "__pycache__" in path.parts:
@@ -46,7 +50,8 @@ def package_modules(checks_dir=CHECKS_DIR):
             raise ValueError("%s: contains ''' which the script embeds sources in; use \"\"\" instead" % path)
         if source.endswith("\\"):
             raise ValueError("%s: ends with a backslash" % path)
-        modules.append((".".join(parts), is_package, source))
+        if ".".join(parts) not in TYPE_ONLY:
+            modules.append((".".join(parts), is_package, source))
     return modules
 
 
@@ -69,7 +74,7 @@ def build_script(rules, site_url, checks_dir=CHECKS_DIR, releases=None):
         )
         for each in every
     ]
-    headers_json = _compact_json([each["release"] for each in every])
+    headers_json = _compact_json([for_checker(each)["release"] for each in every])
     if not site_url.endswith("/"):
         site_url += "/"
     modules = package_modules(checks_dir)
@@ -81,12 +86,7 @@ def build_script(rules, site_url, checks_dir=CHECKS_DIR, releases=None):
     lines.append("PYTHON_SUPPORTED = %r\n" % join_words(python_rule["values"]["supported"], "or"))
     lines.append("PYTHON_RECOMMENDED = %r\n" % python_rule["values"]["recommended"])
     lines.append("PYTHON_DOCS = %r\n" % docs_url(site_url, python_rule["page"], python_rule["id"]))
-    lines.append(
-        "\n# The releases (version, name, install, sources), oldest first: the first is the\n"
-        "# default. Then the requirements of each, as rules/requirements.yaml resolves\n"
-        "# them less what only the pages show (macros/script_bundle.py PAGE_ONLY), one\n"
-        "# compact JSON line each; `--release` parses only the one it judges against.\n"
-    )
+    lines.append("\n# The releases, the default first; then the rules of each (less PAGE_ONLY), one line each.\n")
     lines.append("RELEASE_HEADERS_JSON = r'''%s'''\n" % headers_json)
     lines.append("RELEASES_JSON = {\n")
     for index, ((release, text), each) in enumerate(zip(texts, every)):
@@ -109,7 +109,14 @@ def for_checker(rules):
             rules.pop(section, None)
         else:
             rules[section] = [dict((k, v) for k, v in entry.items() if k not in keys) for entry in rules[section]]
+    if "release" in rules:
+        rules["release"] = _header_for_checker(rules["release"])
+        rules["releases"] = [_header_for_checker(release) for release in rules["releases"]]
     return rules
+
+
+def _header_for_checker(release):
+    return dict((k, v) for k, v in release.items() if k not in RELEASE_PAGE_ONLY)
 
 
 def _compact_json(data):

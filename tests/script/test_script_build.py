@@ -4,7 +4,7 @@ import ast
 import hashlib
 import subprocess
 
-from macros.script_bundle import PAGE_ONLY, build_script, for_checker, package_modules, sha256_line
+from macros.script_bundle import PAGE_ONLY, TYPE_ONLY, build_script, for_checker, package_modules, sha256_line
 
 from .conftest import SITE_URL
 
@@ -13,12 +13,42 @@ def test_build_is_deterministic(rules):
     assert build_script(rules, SITE_URL) == build_script(rules, SITE_URL)
 
 
-def test_every_module_of_the_package_is_embedded(script_text):
+def test_every_module_of_the_package_is_embedded(script_text, project_root):
     tree = ast.parse(script_text)
     sources = next(node.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "SOURCES")
     embedded = {key.value for key in sources.keys}
     assert embedded == {name for name, _, _ in package_modules()}
     assert {"checks", "checks.cli", "checks.units"} <= embedded
+    every = {
+        ".".join(path.relative_to(project_root).with_suffix("").parts).replace(".__init__", "")
+        for path in (project_root / "checks").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert embedded == every - set(TYPE_ONLY) and set(TYPE_ONLY) <= every
+
+
+def test_the_modules_left_out_are_imported_for_type_checkers_only(project_root):
+    """check.py leaves out TYPE_ONLY: every import of them must sit under `if TYPE_CHECKING:`."""
+    found = []
+    for path in sorted((project_root / "checks").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        guarded = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+                guarded.update(id(sub) for sub in ast.walk(node))
+        package = ".".join(path.relative_to(project_root).parent.parts)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                names = [(base + "." if node.level else "") + (node.module or "")]
+                names += [names[0] + "." + alias.name for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(name.rstrip(".") in TYPE_ONLY for name in names):
+                found.append((path.relative_to(project_root).as_posix(), node.lineno, id(node) in guarded))
+    assert found and all(guarded for _, _, guarded in found), [item for item in found if not item[2]]
 
 
 def top_level_value(script_text, name):
@@ -37,10 +67,12 @@ def test_every_release_is_embedded_as_data_one_line_each_default_first(script_te
     assert list(embedded) == versions and len(versions) > 1
     lines = script_text.splitlines()
     headers = json.loads(ast.literal_eval(top_level_value(script_text, "RELEASE_HEADERS_JSON")))
-    assert headers == rules["releases"]
-    for version, text in embedded.items():
+    assert headers == for_checker(rules)["releases"] and [header["name"] for header in headers] == [
+        header["name"] for header in rules["releases"]
+    ]
+    for index, (version, text) in enumerate(embedded.items()):
         # Each line as load_rules() gives it, less what only the pages show and the headers the script holds once.
-        resolved = dict(json.loads(text), release=every[version]["release"], releases=headers)
+        resolved = dict(json.loads(text), release=headers[index], releases=headers)
         assert resolved == for_checker(every[version]) and "releases" not in json.loads(text)
         # One line each, after a comment that names it, all side by side (gzip finds what they share).
         line = next(index for index, each in enumerate(lines) if each.startswith("%r: r'''{" % version))

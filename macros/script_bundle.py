@@ -93,7 +93,7 @@ def build_script(rules, site_url, checks_dir=CHECKS_DIR, releases=None):
         name = "%s (the default)" % each["release"]["name"] if index == 0 else each["release"]["name"]
         lines.append("# %s:\n%r: r'''%s''',\n" % (name, release, text))
     lines.append("}\n")
-    lines.append("\n# name: (is_package, source) of every module of the checks package.\nSOURCES = {\n")
+    lines.append("\n# name: (is_package, source) of every module of the checks package that runs.\nSOURCES = {\n")
     for name, is_package, source in modules:
         lines.append("%r: (%r, r'''%s'''),\n\n" % (name, is_package, source))
     lines.append("}\n")

@@ -4,6 +4,8 @@ The page gathers what the browser will say about the machine (platform, the
 WebGL renderer, WebGPU adapter info) and calls `run_browser_check`; the paste
 box calls `run_paste`. Both evaluate with the same rules and code as the
 script and return {"report": report or None, "html": str, "error": str or None}.
+Both take the release to judge against (the page's chooser; None: the
+default), as check.py --release does.
 
 A browser cannot see RAM, VRAM, disks, Python or drivers: those facts stay
 None with a reason, and the evaluation says "can't tell" with the script's
@@ -102,16 +104,16 @@ def facts_from_browser(info):
     return clean_facts(facts)
 
 
-def run_browser_check(info_json, site_url):
+def run_browser_check(info_json, site_url, release=None):
     """Evaluate this browser's machine: info as JSON text (or a dict) -> result dict."""
     try:
         info = json.loads(info_json) if isinstance(info_json, str) and not _too_deep(info_json) else info_json
     except (ValueError, RecursionError):
         info = {}
-    return _evaluated(facts_from_browser(info), site_url)
+    return _evaluated(facts_from_browser(info), site_url, release)
 
 
-def run_paste(text, site_url):
+def run_paste(text, site_url, release=None):
     """Evaluate pasted text: check.py's --json report or facts, or an nvidia-smi, rocm-smi or system_profiler output.
 
     What the text is, is decided by recognising it (parsers/recognize.py);
@@ -134,13 +136,13 @@ def run_paste(text, site_url):
             facts = facts_from_saved(obj)
         except ValueError as exc:
             return _refused("%s; this JSON is not one (%s)." % (expected(), exc), site_url)
-        return _evaluated(facts, site_url)
+        return _evaluated(facts, site_url, release)
     if kind == "rocm-smi":
-        return _evaluated(clean_facts(facts_from_rocm_smi(text)), site_url)
+        return _evaluated(clean_facts(facts_from_rocm_smi(text)), site_url, release)
     if kind == "system-profiler":
-        return _evaluated(clean_facts(facts_from_system_profiler(text)), site_url)
+        return _evaluated(clean_facts(facts_from_system_profiler(text)), site_url, release)
     if kind == "nvidia-smi":
-        return _evaluated(facts_from_nvidia_smi(text), site_url)
+        return _evaluated(facts_from_nvidia_smi(text), site_url, release)
     return _refused("%s; this is none of them." % expected(), site_url)
 
 
@@ -190,8 +192,11 @@ def facts_from_system_profiler(text):
     return from_text(text)
 
 
-def _evaluated(facts, site_url):
-    rules, _ = rules_source.load()
+def _evaluated(facts, site_url, release=None):
+    try:
+        rules, _ = rules_source.load(None if release in (None, "") else str(release))
+    except rules_source.UnknownRelease as exc:
+        return _refused("Release %s: %s." % (release, exc), site_url)
     report = evaluate(facts, rules, site_url)
     system = (facts.get("os") or {}).get("system")
     return {

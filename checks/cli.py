@@ -81,6 +81,17 @@ def build_parser(prog=PROG):
     )
     parser.add_argument("--list-checks", action="store_true", help="list the checks (id and title) and exit")
     parser.add_argument(
+        "--release",
+        metavar="VERSION",
+        help="judge against this Invoke release's requirements (default: the site's "
+        "default release); MAJOR.MINOR names the one release of that line",
+    )
+    parser.add_argument(
+        "--list-releases",
+        action="store_true",
+        help="list the releases the checker knows (with --json, as JSON) and exit",
+    )
+    parser.add_argument(
         "--install-dir",
         metavar="PATH",
         help="where Invoke is or will be installed: the disk checks measure there "
@@ -183,7 +194,9 @@ def run(argv):
 
     from .evaluate import CHECKS, checked_rules, evaluate, sections_for
 
-    rules, site_url = load_rules()
+    if args.list_releases:
+        return list_releases(args.json)
+    rules, site_url = load_rules(args.release)
     checks = [rule["id"] for rule in checked_rules(rules)]
     if args.list_checks:
         width = max(len(rule_id) for rule_id in checks)
@@ -221,10 +234,43 @@ def run(argv):
     return code
 
 
-def load_rules():
-    from .rules_source import load
+def load_rules(release=None):
+    from .rules_source import UnknownRelease, load
 
-    return load()
+    try:
+        return load(release)
+    except UnknownRelease as exc:
+        raise UsageError("--release %s: %s" % (release, exc))
+
+
+def list_releases(as_json):
+    """--list-releases: each release's version, name, install, Python and torch; the default first."""
+    from .rules_source import load, releases, rule_values
+
+    rows = []
+    for header in releases():
+        rules = load(header["version"])[0]
+        rows.append(dict((key, header.get(key)) for key in ("version", "name", "install", "default")))
+        rows[-1].update(
+            python=rule_values(rules, "python.version").get("supported") or [],
+            torch=rule_values(rules, "gpu.torch").get("torch_version"),
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    width = max(len(row["version"]) for row in rows) + 10
+    for row in rows:
+        sys.stdout.write(
+            "%s  %s: %s; Python %s; torch %s\n"
+            % (
+                (row["version"] + (" (default)" if row["default"] else "")).ljust(width),
+                row["name"],
+                (row["install"] or {}).get("name"),
+                " or ".join(row["python"]) or "not stated",
+                row["torch"] or "not stated",
+            )
+        )
+    return 0
 
 
 def gather_facts(**options):

@@ -156,6 +156,7 @@ class ModelVerdict(TypedDict):
 class Report(TypedDict):
     schema: str
     checker: Dict[str, Any]
+    release: Dict[str, Optional[str]]
     facts: Facts
     findings: List[Finding]
     models: List[ModelVerdict]

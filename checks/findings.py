@@ -5,6 +5,7 @@ finding = {"id": "ram.total", "status": "pass" | "warn" | "fail" | "unknown" | "
 model   = {"id": "sdxl", "name": "Stable Diffusion XL", "status": "pass" | "warn" | "fail" | "unknown",
            "reason": str}
 report  = {"schema": REPORT_SCHEMA, "checker": {"version": str, "rules_version": int},
+           "release": {"version": str, "name": str},  (the release whose requirements were judged)
            "facts": {...}, "findings": [finding], "models": [model],
            "summary": {"pass": n, "warn": n, "fail": n, "unknown": n, "na": n, "error": n,
                        "verdict": "ready" | "ready-with-warnings" | "not-ready" | "incomplete"}}

@@ -28,10 +28,16 @@ def define_env(env):
     rules = resolved["default"]
 
     site_url = env.conf["site_url"] or "/"
-    script_text = build_script(rules, site_url)
+    script_text = build_script(rules, site_url, releases=resolved)
     env.check_script_text = script_text
+    # The browser check's release chooser: what check.py --list-releases lists, the default first.
+    env.release_choices = [
+        {"version": header["version"], "name": header["name"], "default": index == 0}
+        for index, header in enumerate(rules["releases"])
+    ]
     env.variables["script_sha256"] = hashlib.sha256(script_text.encode("utf-8")).hexdigest()
     pages.register(env, rules)
+    env.variables["release_choices"] = env.release_choices
     register_releases(env, resolved)
 
 
@@ -50,4 +56,4 @@ def register_releases(env, resolved):
 def on_post_build(env):
     site_dir = env.conf["site_dir"]
     write_script(site_dir, env.check_script_text)
-    browser_assets.add_browser_check(env.conf, site_dir)
+    browser_assets.add_browser_check(env.conf, site_dir, releases=env.release_choices)

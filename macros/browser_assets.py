@@ -77,8 +77,11 @@ INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>
 SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
-def add_browser_check(config, site_dir, package_dir=PYODIDE_PACKAGE):
-    """Put the runtime in the site and prepare the pages that have the widget."""
+def add_browser_check(config, site_dir, package_dir=PYODIDE_PACKAGE, releases=()):
+    """Put the runtime in the site and prepare the pages that have the widget.
+
+    `releases` ([{version, name, default}]) fill the widget's release chooser.
+    """
     site_dir = Path(site_dir)
     package_dir = Path(package_dir)
     index_url = (config.get("extra") or {}).get("pyodide_index_url") or ""
@@ -87,6 +90,7 @@ def add_browser_check(config, site_dir, package_dir=PYODIDE_PACKAGE):
     script = site_dir / SCRIPT_NAME
     runtime = write_runtime(site_dir, package_dir, script.read_text(encoding="utf-8"), index_url)
     runtime["files"]["script"] = _entry(SCRIPT_NAME, script.read_bytes())
+    runtime["releases"] = list(releases)
     command = script_command(config.get("site_url") or "/")
     pages = sorted(site_dir.rglob("*.html"))
     texts = dict((page, page.read_text(encoding="utf-8")) for page in pages)

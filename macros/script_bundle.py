@@ -11,21 +11,32 @@ The output is deterministic: the same sources and rules give the same bytes,
 so the sha256 printed on the site can be checked against a fresh build.
 """
 
+import copy
 import hashlib
 import json
 from pathlib import Path
 
 import checks
 from checks.site_links import docs_url
-from rules import join_words
+from rules import RULES_PATH, SCHEMA_PATH, RulesError, join_words, load_releases
 
 CHECKS_DIR = Path(checks.__file__).resolve().parent
 SCRIPT_NAME = "check.py"
 MIN_PYTHON = (3, 8)
+# What load_rules() adds to each release's rules: the script holds them once.
+HEADERS = ("release", "releases")
+# What only the pages show, left out of the script: a rule's one-line summary, the names
+# the site's search finds, why sizes are decimal, the files a release's values come from.
+# A test holds the findings to those of the whole rules.
+PAGE_ONLY = {"rules": ("summary", "aliases"), "model_families": ("aliases",), "size_semantics": None}
+RELEASE_PAGE_ONLY = ("sources",)
+# Modules only type checkers read (every import of them sits under `if TYPE_CHECKING:`, a
+# test holds it so): they never run, so check.py leaves them out.
+TYPE_ONLY = ("checks.contracts",)
 
 
 def package_modules(checks_dir=CHECKS_DIR):
-    """[(module name, is_package, source)] for every .py file of the checks package, sorted."""
+    """[(module name, is_package, source)] for every .py file of the checks package but TYPE_ONLY, sorted."""
     modules = []
     for path in sorted(checks_dir.rglob("*.py")):
         if "__pycache__" in path.parts:
@@ -39,15 +50,31 @@ def package_modules(checks_dir=CHECKS_DIR):
             raise ValueError("%s: contains ''' which the script embeds sources in; use \"\"\" instead" % path)
         if source.endswith("\\"):
             raise ValueError("%s: ends with a backslash" % path)
-        modules.append((".".join(parts), is_package, source))
+        if ".".join(parts) not in TYPE_ONLY:
+            modules.append((".".join(parts), is_package, source))
     return modules
 
 
-def build_script(rules, site_url, checks_dir=CHECKS_DIR):
-    """The text of check.py for these rules and this site URL."""
-    rules_json = json.dumps(rules, indent=1, ensure_ascii=False)
-    if "'''" in rules_json:
-        raise ValueError("the rules contain ''' which check.py cannot embed")
+def build_script(rules, site_url, checks_dir=CHECKS_DIR, releases=None):
+    """The text of check.py for these rules and this site URL.
+
+    `rules` are the default release's (the Python-too-old message states its
+    Python versions). `releases` are every release's rules, oldest first, the
+    default first, as a list or as load_releases() returns them; by default
+    those of the rules file when `rules` are its default release, else `rules`
+    alone (rules a test made).
+    """
+    every = _releases_to_embed(rules, releases)
+    # Each line as the checker reads it (less what only the pages show), and without the
+    # headers, which RELEASE_HEADERS_JSON holds once (rules_source puts them back).
+    texts = [
+        (
+            each["release"]["version"],
+            _compact_json(dict((k, v) for k, v in for_checker(each).items() if k not in HEADERS)),
+        )
+        for each in every
+    ]
+    headers_json = _compact_json([for_checker(each)["release"] for each in every])
     if not site_url.endswith("/"):
         site_url += "/"
     modules = package_modules(checks_dir)
@@ -59,13 +86,79 @@ def build_script(rules, site_url, checks_dir=CHECKS_DIR):
     lines.append("PYTHON_SUPPORTED = %r\n" % join_words(python_rule["values"]["supported"], "or"))
     lines.append("PYTHON_RECOMMENDED = %r\n" % python_rule["values"]["recommended"])
     lines.append("PYTHON_DOCS = %r\n" % docs_url(site_url, python_rule["page"], python_rule["id"]))
-    lines.append("RULES_JSON = r'''%s'''\n" % rules_json)
-    lines.append("\n# name: (is_package, source) of every module of the checks package.\nSOURCES = {\n")
+    lines.append("\n# The releases, the default first; then the rules of each (less PAGE_ONLY), one line each.\n")
+    lines.append("RELEASE_HEADERS_JSON = r'''%s'''\n" % headers_json)
+    lines.append("RELEASES_JSON = {\n")
+    for index, ((release, text), each) in enumerate(zip(texts, every)):
+        name = "%s (the default)" % each["release"]["name"] if index == 0 else each["release"]["name"]
+        lines.append("# %s:\n%r: r'''%s''',\n" % (name, release, text))
+    lines.append("}\n")
+    lines.append("\n# name: (is_package, source) of every module of the checks package that runs.\nSOURCES = {\n")
     for name, is_package, source in modules:
         lines.append("%r: (%r, r'''%s'''),\n\n" % (name, is_package, source))
     lines.append("}\n")
     lines.append(_RUNTIME)
     return "".join(lines)
+
+
+def for_checker(rules):
+    """A copy of `rules` less the PAGE_ONLY fields: what check.py embeds."""
+    rules = dict(rules)
+    for section, keys in PAGE_ONLY.items():
+        if keys is None:
+            rules.pop(section, None)
+        else:
+            rules[section] = [dict((k, v) for k, v in entry.items() if k not in keys) for entry in rules[section]]
+    if "release" in rules:
+        rules["release"] = _header_for_checker(rules["release"])
+        rules["releases"] = [_header_for_checker(release) for release in rules["releases"]]
+    return rules
+
+
+def _header_for_checker(release):
+    return dict((k, v) for k, v in release.items() if k not in RELEASE_PAGE_ONLY)
+
+
+def _compact_json(data):
+    """One line of JSON, as the script embeds it in an r'''...''' string."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    if "'''" in text or "\n" in text or "\r" in text or text.endswith("\\"):
+        raise ValueError("the rules contain text that check.py cannot embed on one line in r'''...'''")
+    return text
+
+
+def _releases_to_embed(rules, releases):
+    """[rules of each release], oldest first, the default (`rules`) first."""
+    if releases is None:
+        every = _rules_file_releases()
+        releases = every if every is not None and every["default"] == rules else [rules]
+    if isinstance(releases, dict):
+        releases = [releases[header["version"]] for header in releases["default"]["releases"]]
+    releases = list(releases)
+    if not releases or releases[0] != rules:
+        raise ValueError("the first release embedded must be the default release's rules")
+    versions = [each["release"]["version"] for each in releases]
+    if len(set(versions)) != len(versions):
+        raise ValueError("a release is embedded twice: %s" % ", ".join(versions))
+    return releases
+
+
+_RELEASES_CACHE = {}
+
+
+def _rules_file_releases():
+    """load_releases() of the rules file (each state of the file loaded once), or None if it cannot be loaded."""
+    try:
+        stamp = tuple((path.stat().st_mtime_ns, path.stat().st_size) for path in (RULES_PATH, SCHEMA_PATH))
+    except OSError:
+        return None
+    if stamp not in _RELEASES_CACHE:
+        try:
+            _RELEASES_CACHE.clear()
+            _RELEASES_CACHE[stamp] = load_releases()
+        except RulesError:
+            return None
+    return copy.deepcopy(_RELEASES_CACHE[stamp])
 
 
 def sha256_line(script_text):
@@ -152,7 +245,8 @@ def _install_embedded_modules():
         def exec_module(self, module):
             name = module.__name__
             if name == "checks._embedded":
-                module.RULES_JSON = RULES_JSON
+                module.RELEASES_JSON = RELEASES_JSON
+                module.RELEASE_HEADERS_JSON = RELEASE_HEADERS_JSON
                 module.SITE_URL = SITE_URL
                 return
             # Compiled here, when first imported: a run compiles only the modules it uses.

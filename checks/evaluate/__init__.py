@@ -37,6 +37,7 @@ def evaluate(facts: Facts, rules: Rules, site_url: str, only: list[str] | None =
     return {
         "schema": REPORT_SCHEMA,
         "checker": {"version": __version__, "rules_version": rules["schema_version"]},
+        "release": dict((key, (rules.get("release") or {}).get(key)) for key in ("version", "name")),
         "facts": facts,
         "findings": findings,
         "models": models_or_errors(facts, rules, site_url),

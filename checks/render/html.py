@@ -86,6 +86,9 @@ def _summary(summary, report=None):
     judged = [
         item.get("title") or item.get("id") or "" for item in findings if item.get("status") in ("pass", "warn", "fail")
     ]
+    release = ((report or {}).get("release") or {}).get("name")
+    if release:
+        text += '\n<p class="bc-against">Judged against the requirements of %s.</p>' % escape(release)
     if verdict == "incomplete" and judged:
         text += '\n<p class="bc-judged">Judged here: %s.</p>' % escape(_joined(judged))
     return text

@@ -95,8 +95,10 @@ def render_markdown(report, home=None):
         for status in ("pass", "warn", "fail", "unknown", "na", "error")
         if summary.get(status)
     )
+    release = (report.get("release") or {}).get("name")
+    against = " for %s" % cell(release, home) if release else ""
     lines = [
-        "<details><summary>Invoke system check: <b>%s</b> (%s)</summary>" % (summary["verdict"], counts),
+        "<details><summary>Invoke system check%s: <b>%s</b> (%s)</summary>" % (against, summary["verdict"], counts),
         "",
         "| Result | Check | Detail |",
         "|---|---|---|",

@@ -147,7 +147,10 @@ def render_terminal(report, stream, verbose=False, environ=None):
     environ = os.environ if environ is None else environ
     style = Style(stream, environ)
     width = terminal_width(stream, environ)
-    lines = [style.bold("Invoke system check") + " (checker %s)" % report["checker"]["version"], ""]
+    release = (report.get("release") or {}).get("name")
+    against = ", against the requirements of %s" % visible(release) if release else ""
+    head = "Invoke system check%s (checker %s)" % (against, report["checker"]["version"])
+    lines = Line(head, bold=True).render(style, width) + [""]
     logical = []
     for item in report["findings"]:
         logical.extend(finding_lines(item, verbose))

@@ -7,7 +7,8 @@
 // ({type: "progress", loaded, total}), checks each against its sha256 before
 // using a byte of it, starts Pyodide from them, runs check.py as a module (it
 // defines the checks package and the embedded rules, and runs nothing) and
-// answers {type: "check" | "paste", id, ...} with {type: "result", id, result}.
+// answers {type: "check" | "paste", id, release, ...} with {type: "result", id, result}:
+// release is the version whose requirements to judge against ("": the default).
 //
 // Nothing leaves the site: a worker is not covered by the page's
 // Content-Security-Policy (only by headers on this file, which a static host
@@ -229,9 +230,9 @@ from checks.site_links import script_command
 from checks.render.html import render_error
 
 
-def _answer(function, argument, site_url):
+def _answer(function, argument, site_url, release):
     try:
-        return json.dumps(function(argument, site_url))
+        return json.dumps(function(argument, site_url, release))
     except (MemoryError, RecursionError):
         raise
     except Exception as exc:
@@ -300,7 +301,7 @@ async function start(message) {
 
 function run(api, message) {
   const argument = message.type === "check" ? JSON.stringify(message.info) : String(message.text || "");
-  return JSON.parse(api.answer(api[message.type], argument, siteURL));
+  return JSON.parse(api.answer(api[message.type], argument, siteURL, String(message.release || "")));
 }
 
 function describe(error) {

@@ -8,6 +8,8 @@
 // reader who only reads it downloads nothing. While it downloads, the status line shows the bytes so far and
 // the total, then the stage; once it is ready a click answers at once.
 // Everything is evaluated in this tab: nothing typed or detected is sent anywhere.
+// A chooser names the release whose requirements both the button and the paste
+// box judge against (the site build lists them in the runtime's settings).
 (function () {
   "use strict";
 
@@ -33,6 +35,7 @@
   var nextId = 1;
   var browserInfo = null;   // a promise of what this browser says about the machine
   var view = null;          // the elements of the widget on the current page
+  var chosenRelease = "";   // the release chosen last ("": the default), kept across pages
 
   // The reader shows intent: gather what the browser says and start the runtime, once.
   function prepare() {
@@ -193,6 +196,8 @@
   function build(root) {
     root.innerHTML = "";
     root.classList.add("bc");
+    var release = releaseChooser((runtimeSettings(root) || {}).releases || []);
+    if (release) root.appendChild(release.parentNode);
     var controls = element("div", "bc-controls");
     var run = element("button", "md-button md-button--primary bc-run", "Check this browser's machine");
     run.type = "button";
@@ -224,7 +229,8 @@
     result.setAttribute("aria-live", "polite");
     root.appendChild(result);
 
-    view = {root: root, run: run, status: status, text: text, pasteRun: pasteRun, result: result, busy: false};
+    view = {root: root, run: run, status: status, text: text, pasteRun: pasteRun, result: result, busy: false,
+            release: release};
     run.addEventListener("click", function () {
       prepare();
       browserInfo.then(function (info) { ask({type: "check", info: info}); });
@@ -232,6 +238,27 @@
     pasteRun.addEventListener("click", function () {
       ask({type: "paste", text: text.value});
     });
+  }
+
+  // A labelled <select> of the releases, the default first; none when there is only one.
+  function releaseChooser(releases) {
+    if (releases.length < 2) return null;
+    var box = element("p", "bc-release");
+    var label = element("label", "", "Check against the requirements of ");
+    label.htmlFor = "bc-release";
+    var select = element("select", "bc-release-select");
+    select.id = "bc-release";
+    releases.forEach(function (release) {
+      var option = element("option", "", release.name + (release.default ? " (this site's default)" : ""));
+      option.value = release.version;
+      select.appendChild(option);
+    });
+    select.value = chosenRelease;
+    if (select.selectedIndex < 0) select.selectedIndex = 0;
+    select.addEventListener("change", function () { chosenRelease = select.value; });
+    box.appendChild(label);
+    box.appendChild(select);
+    return select;
   }
 
   function element(tag, className, text) {
@@ -247,6 +274,7 @@
     var current = view;
     var started = performance.now();
     message.id = nextId++;
+    message.release = current.release ? current.release.value : "";
     current.busy = true;
     pending[message.id] = {
       onDone: function (answer) {

@@ -233,3 +233,57 @@ def test_other_pages_load_no_runtime(chromium, site_url):
         assert not [url for url in requested if "/pyodide/" in url or url.endswith("/check.py")]
     finally:
         context.close()
+
+
+GTX_1080_TI = (
+    "name, memory.total [MiB], driver_version, compute_cap\nNVIDIA GeForce GTX 1080 Ti, 11264 MiB, 550.90.07, 6.1\n"
+)
+
+
+def choose_release(check_page, version):
+    check_page.page.select_option("#bc-release", version)
+
+
+def test_the_release_chooser_lists_the_releases_the_default_first(check_page, rules):
+    options = check_page.page.evaluate(
+        """() => [...document.querySelectorAll("#bc-release option")].map((o) => [o.value, o.textContent])"""
+    )
+    assert [value for value, _ in options] == [header["version"] for header in rules["releases"]]
+    assert options[0][1] == rules["releases"][0]["name"] + " (this site's default)"
+    assert check_page.page.input_value("#bc-release") == rules["releases"][0]["version"]
+    label = check_page.page.evaluate("() => document.querySelector('label[for=bc-release]').textContent")
+    assert label.startswith("Check against the requirements of")
+
+
+def test_the_chosen_release_judges_the_paste_and_the_button(check_page, built_site, tmp_path):
+    # A GTX 1080 Ti (compute capability 6.1) runs 4.2.4's torch build, not 6.13.8's (7.5 and newer).
+    path = tmp_path / "gtx-1080-ti.csv"
+    path.write_text(GTX_1080_TI, encoding="utf-8")
+    try:
+        shown = {}
+        for version in ("4.2.4", "6.13.8"):
+            choose_release(check_page, version)
+            shown[version] = statuses(check_page.paste(GTX_1080_TI))["gpu.torch"]
+            assert "Judged against the requirements of Invoke %s." % version in check_page.message()
+            script = run_script(built_site, "--nvidia-smi", str(path), "--release", version)
+            assert shown[version] == statuses(script["findings"])["gpu.torch"]
+        assert shown["6.13.8"] == "fail" and shown["4.2.4"] != "fail"
+        check_page.check_machine()
+        assert "Judged against the requirements of Invoke 6.13.8." in check_page.message()
+        go_home_and_back(check_page)  # the choice is kept across the site's pages
+        assert check_page.page.input_value("#bc-release") == "6.13.8"
+    finally:
+        choose_release(check_page, "4.2.4")
+
+
+def test_the_release_chooser_works_from_the_keyboard(check_page):
+    page = check_page.page
+    try:
+        page.focus("#bc-release")
+        page.keyboard.press("End")
+        last = page.evaluate("() => [...document.querySelectorAll('#bc-release option')].pop().value")
+        assert page.input_value("#bc-release") == last
+        page.keyboard.press("Home")
+        assert page.evaluate("() => document.getElementById('bc-release').selectedIndex") == 0
+    finally:
+        page.select_option("#bc-release", index=0)

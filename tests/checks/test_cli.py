@@ -7,8 +7,10 @@ import sys
 
 import pytest
 
-from checks import __version__, cli
+from checks import __version__, cli, rules_source
 from checks.facts import new_facts, new_gpu
+from checks.rules_source import rule_values
+from rules import load_releases
 
 SITE = "https://example.test/"
 
@@ -46,7 +48,7 @@ def probed(rules, monkeypatch):
         calls.append(options)
         return healthy_facts()
 
-    monkeypatch.setattr(cli, "load_rules", lambda: (rules, SITE))
+    monkeypatch.setattr(cli, "load_rules", lambda release=None: (rules, SITE))
     monkeypatch.setattr(cli, "gather_facts", fake_probe)
     monkeypatch.setattr(sys, "stdin", NoStdin())
     return calls
@@ -176,3 +178,137 @@ def test_python_m_checks_with_saved_facts(tmp_path, project_root):
     )
     assert result.returncode == 0, result.stderr
     assert "Invoke system check" in result.stdout
+
+
+# --- releases --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def releases():
+    """{version: rules} of every release, and the versions oldest first."""
+    every = load_releases()
+    return every, [header["version"] for header in every["default"]["releases"]]
+
+
+@pytest.fixture
+def probed_any_release(monkeypatch):
+    """The CLI with the checkout's rules of whichever release it is asked for, and a probe of healthy facts."""
+    calls = []
+
+    def fake_probe(**options):
+        calls.append(options)
+        return healthy_facts()
+
+    monkeypatch.setattr(cli, "gather_facts", fake_probe)
+    monkeypatch.setattr(sys, "stdin", NoStdin())
+    return calls
+
+
+def finding(report, rule_id):
+    return next(item for item in report["findings"] if item["id"] == rule_id)
+
+
+def test_list_releases_names_each_release_with_its_install_python_and_torch(probed_any_release, releases, capsys):
+    every, versions = releases
+    assert cli.main(["--list-releases"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == versions
+    assert "(default)" in lines[0] and not any("(default)" in line for line in lines[1:])
+    for line, version in zip(lines, versions):
+        rules = every[version]
+        assert rules["release"]["name"] in line and rules["release"]["install"]["name"] in line
+        assert "Python %s;" % " or ".join(rule_values(rules, "python.version")["supported"]) in line
+        assert "torch %s" % rule_values(rules, "gpu.torch")["torch_version"] in line
+    assert probed_any_release == []  # nothing is probed
+
+
+def test_list_releases_as_json(probed_any_release, releases, capsys):
+    every, versions = releases
+    assert cli.main(["--list-releases", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [row["version"] for row in listed] == versions
+    assert [row["default"] for row in listed] == [True] + [False] * (len(versions) - 1)
+    newest = every[versions[-1]]
+    assert listed[-1]["python"] == rule_values(newest, "python.version")["supported"]
+    assert listed[-1]["install"] == newest["release"]["install"]
+
+
+def test_release_judges_against_that_releases_python_range(tmp_path, probed_any_release, releases, capsys):
+    every, versions = releases
+    facts = healthy_facts()
+    facts["python"]["version"] = "3.10.14"  # in 4.2.4's range (3.10 or 3.11), not in 6.13.8's (3.11 or 3.12)
+    path = saved(tmp_path, facts)
+    assert "3.10" in rule_values(every["4.2.4"], "python.version")["supported"]
+    assert "3.10" not in rule_values(every["6.13.8"], "python.version")["supported"]
+
+    cli.main(["--facts", path, "--json", "--release", "6.13.8"])
+    newest = json.loads(capsys.readouterr().out)
+    cli.main(["--facts", path, "--json"])
+    default = json.loads(capsys.readouterr().out)
+
+    assert newest["release"] == {"version": "6.13.8", "name": every["6.13.8"]["release"]["name"]}
+    assert finding(newest, "python.version")["status"] == "fail"
+    assert (
+        " or ".join(rule_values(every["6.13.8"], "python.version")["supported"])
+        in finding(newest, "python.version")["detail"]
+    )
+    assert default["release"]["version"] == versions[0]
+    assert finding(default, "python.version")["status"] == "pass"
+
+
+def test_release_reaches_the_probe_and_the_saved_nvidia_smi(tmp_path, probed_any_release, releases, capsys):
+    every, _ = releases
+    path = tmp_path / "smi.csv"
+    path.write_text(
+        "name, memory.total [MiB], driver_version, compute_cap\nNVIDIA GeForce GTX 1080 Ti, 11264 MiB, 550.90.07, 6.1\n",
+        encoding="utf-8",
+    )
+    cli.main(["--nvidia-smi", str(path), "--release", "6.13.8"])
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith(
+        "against the requirements of %s (checker %s)" % (every["6.13.8"]["release"]["name"], __version__)
+    )
+    assert probed_any_release[0]["rules"]["release"]["version"] == "6.13.8"
+
+
+def test_release_takes_a_tag_or_an_unambiguous_major_minor(probed_any_release, capsys):
+    for asked in ("v6.13.8", "6.13", "5.6"):
+        assert cli.main(["--release", asked, "--json"]) in (0, 1)
+        version = json.loads(capsys.readouterr().out)["release"]["version"]
+        assert version == ("5.6.0" if asked == "5.6" else "6.13.8")
+
+
+def test_an_unknown_release_exits_2_naming_the_known_ones(probed_any_release, releases, capsys):
+    _, versions = releases
+    for asked in ("9.9.9", "5", "latest"):
+        assert cli.main(["--release", asked]) == 2
+        err = one_line_error(capsys)
+        assert err.startswith("check.py: error: --release %s: no such release;" % asked)
+        assert "%s (the default)" % versions[0] in err and all(version in err for version in versions)
+    assert probed_any_release == []
+
+
+def test_a_major_minor_two_releases_share_is_refused_naming_both():
+    with pytest.raises(rules_source.UnknownRelease) as caught:
+        rules_source.match_release("5.6", ["4.2.4", "5.6.0", "5.6.2"])
+    assert "it could be 5.6.0 or 5.6.2" in str(caught.value)
+    assert rules_source.match_release("5.6.2", ["4.2.4", "5.6.0", "5.6.2"]) == "5.6.2"
+    assert rules_source.match_release(None, ["4.2.4", "5.6.0"]) == "4.2.4"
+
+
+def test_list_checks_follows_the_release(probed_any_release, releases, capsys):
+    every, versions = releases
+    for version in (versions[0], versions[-1]):
+        assert cli.main(["--list-checks", "--release", version]) == 0
+        listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+        assert listed == [rule["id"] for rule in every[version]["rules"] if rule.get("check", True)]
+    assert set(rule["id"] for rule in every[versions[0]]["rules"]) != set(
+        rule["id"] for rule in every[versions[-1]]["rules"]
+    )
+
+
+def test_markdown_names_the_release_it_judged(probed_any_release, releases, capsys):
+    every, _ = releases
+    assert cli.main(["--markdown", "--release", "6.13.8", "--only", "python.version"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("<details><summary>Invoke system check for %s:" % every["6.13.8"]["release"]["name"])

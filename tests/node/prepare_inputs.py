@@ -37,10 +37,20 @@ BROWSERS = [
 ]
 
 
+GTX_1080_TI = (
+    "name, memory.total [MiB], driver_version, compute_cap\nNVIDIA GeForce GTX 1080 Ti, 11264 MiB, 550.90.07, 6.1\n"
+)
+
+
 def answer(report):
     if report is None:
         return None
-    return {"findings": report["findings"], "models": report["models"], "summary": report["summary"]}
+    return {
+        "findings": report["findings"],
+        "models": report["models"],
+        "summary": report["summary"],
+        "release": report["release"],
+    }
 
 
 def cases():
@@ -102,6 +112,19 @@ def cases():
                 "name": "real-outputs/" + folder.name,
                 "kind": "paste",
                 "input": text,
+                "expected": answer(result["report"]),
+                "error": result["error"],
+            }
+        )
+    # The page's release chooser: the same paste judged against each release.
+    for header in rules["releases"]:
+        result = run_paste(GTX_1080_TI, SITE, header["version"])
+        found.append(
+            {
+                "name": "release/" + header["version"],
+                "kind": "paste",
+                "input": GTX_1080_TI,
+                "release": header["version"],
                 "expected": answer(result["report"]),
                 "error": result["error"],
             }

@@ -39,18 +39,18 @@ from checks.rules_source import load
 _rules, _ = load()
 
 
-def run_case(kind, payload, site):
+def run_case(kind, payload, site, release):
     payload = json.loads(payload)
     error = None
     if kind == "facts":
         report = evaluate(payload, _rules, site)
     elif kind == "paste":
-        result = run_paste(payload, site)
+        result = run_paste(payload, site, release or None)
         report, error = result["report"], result["error"]
     else:
         report = run_browser_check(payload, site)["report"]
     answer = None if report is None else {"findings": report["findings"], "models": report["models"],
-                                          "summary": report["summary"]}
+                                          "summary": report["summary"], "release": report["release"]}
     return json.dumps({"answer": answer, "error": error})
 `;
 
@@ -58,6 +58,9 @@ test("Pyodide's Python gives CPython's reports for every case", {timeout: 180000
   const dir = inputs();
   const {site, cases} = JSON.parse(readFileSync(path.join(dir, "cases.json"), "utf8"));
   assert.ok(cases.length >= 20, "expected the corpus and the real outputs, got " + cases.length + " cases");
+  const releases = cases.filter((item) => item.release);
+  assert.ok(releases.length >= 2, "expected the paste judged against each release");
+  assert.notDeepEqual(releases[0].expected.findings, releases[releases.length - 1].expected.findings);
   const {loadPyodide} = await import(path.join(ROOT, "node_modules", "pyodide", "pyodide.mjs"));
   // STDLIB=FILE: the standard library zip the site serves (trimmed to what the check imports) instead of the whole one.
   const options = {indexURL: path.join(ROOT, "node_modules", "pyodide") + path.sep};
@@ -68,7 +71,7 @@ test("Pyodide's Python gives CPython's reports for every case", {timeout: 180000
   pyodide.runPython(RUNNER);
   const runCase = pyodide.globals.get("run_case");
   for (const item of cases) {
-    const got = JSON.parse(runCase(item.kind, JSON.stringify(item.input), site));
+    const got = JSON.parse(runCase(item.kind, JSON.stringify(item.input), site, item.release || ""));
     assert.deepEqual(got.answer, item.expected, item.name);
     if (item.kind === "paste") assert.equal(got.error, item.error, item.name);
   }

@@ -27,6 +27,36 @@ def test_json_report_on_each_interpreter(minor, script_path, rules):
     assert {finding["id"] for finding in report["findings"]} == checked
 
 
+@pytest.mark.parametrize("minor", SUPPORTED)
+def test_release_is_honoured_on_each_interpreter(minor, script_path, tmp_path):
+    from rules import load_releases
+
+    every = load_releases()
+    versions = [header["version"] for header in every["default"]["releases"]]
+    python = interpreters()[minor]
+    facts = run([python, str(script_path), "--json", "--only", "python.version"]).stdout
+    saved = json.loads(facts)["facts"]
+    saved["python"].update(
+        version="3.10.14", others=[]
+    )  # in 4.2.4's range (3.10 or 3.11), not in 6.13.8's (3.11 or 3.12)
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    statuses = {}
+    for release in ("4.2.4", "6.13.8"):
+        result = run([python, str(script_path), "--json", "--facts", str(path), "--release", release])
+        assert "Traceback" not in result.stderr, result.stderr
+        report = json.loads(result.stdout)
+        assert report["release"] == {"version": release, "name": every[release]["release"]["name"]}
+        statuses[release] = next(item["status"] for item in report["findings"] if item["id"] == "python.version")
+    assert statuses == {"4.2.4": "pass", "6.13.8": "fail"}
+
+    listed = run([python, str(script_path), "--list-releases"])
+    assert listed.returncode == 0 and [line.split()[0] for line in listed.stdout.splitlines()] == versions
+    wrong = run([python, str(script_path), "--release", "0.1"])
+    assert wrong.returncode == 2 and wrong.stdout == ""
+    assert wrong.stderr.count("\n") == 1 and "--release 0.1: no such release;" in wrong.stderr
+
+
 @pytest.mark.parametrize("minor", TOO_OLD)
 def test_old_python_is_told_what_it_found_and_what_is_needed(minor, script_path, rules):
     python = interpreters()[minor]

@@ -18,6 +18,20 @@ def docs_url(site_url: str, page: str, anchor: str | None = None) -> str:
     return url + "#" + anchor if anchor else url
 
 
+def release_page_path(version: str) -> str:
+    """The page that states the requirements of a release other than the site's default one."""
+    return "releases/%s.md" % version
+
+
+def rule_page(rules: dict, rule: dict) -> str:
+    """Where the release of `rules` states `rule`: its own page for the default release, else the release's page."""
+    release = rules.get("release") or {}
+    headers = rules.get("releases") or []
+    if not release or not headers or release.get("version") == headers[0].get("version"):
+        return rule["page"]
+    return release_page_path(release["version"])
+
+
 def script_url(site_url: str) -> str:
     return docs_url(site_url, "index.md") + "check.py"
 

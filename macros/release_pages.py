@@ -18,6 +18,7 @@ import html
 import posixpath
 import re
 
+from checks.site_links import release_page_path  # noqa: F401  (the release pages' paths, used here and by the navigation hook)
 from rules import join_words
 
 from . import release_changes
@@ -39,10 +40,6 @@ HIDDEN_KEYS = ("pattern", "patterns")
 LONG_TEXT = 100
 FOLD_ROWS = 12
 OR_KEYS = ("supported",)
-
-
-def release_page_path(version):
-    return "releases/%s.md" % version
 
 
 def blob_url(tag, path):

@@ -6,7 +6,7 @@ carry the rule's title and a link to the rule on the site.
 
 from ..findings import finding
 from ..rules_source import rule_values
-from ..site_links import docs_url
+from ..site_links import docs_url, rule_page
 
 CANT_TELL_FROM_BROWSER = "Can't tell from a browser"
 BROWSER_CANNOT_TELL = "A browser can't tell this"
@@ -47,7 +47,7 @@ class Check(object):
             self.rule["title"],
             detail,
             fix,
-            docs_url(self.site_url, self.rule["page"], self.rule["id"]),
+            docs_url(self.site_url, rule_page(self.rules, self.rule), self.rule["id"]),
         )
 
     def passed(self, detail):

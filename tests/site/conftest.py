@@ -1,4 +1,5 @@
 """Fixtures for the site's tests: a throw-away copy of the project to plant changes in."""
+
 import os
 import shutil
 
@@ -15,8 +16,7 @@ class ProjectCopy:
         for part in PROJECT_PARTS:
             source = source_root / part
             if source.is_dir():
-                shutil.copytree(str(source), str(root / part),
-                                ignore=shutil.ignore_patterns("__pycache__"))
+                shutil.copytree(str(source), str(root / part), ignore=shutil.ignore_patterns("__pycache__"))
             else:
                 shutil.copyfile(str(source), str(root / part))
         node_modules = source_root / "node_modules"

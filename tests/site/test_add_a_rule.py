@@ -4,6 +4,7 @@ The walk-through of docs/development/rules.md, done in a copy of the project:
 a throwaway rule and its check are added, and the site builds with --strict,
 verify passes, and the built check.py judges the new rule, with no other edit.
 """
+
 import json
 import subprocess
 import sys
@@ -65,16 +66,34 @@ def test_the_whole_pipeline_accepts_a_new_rule_and_check(project_with_a_new_rule
     verified = run_verify(copy.root, tmp, site_dir=site)
     assert verified.returncode == 0, verified.output
 
-    listed = subprocess.run([sys.executable, str(site / "check.py"), "--list-checks"], capture_output=True,
-                            text=True, timeout=120, cwd=str(tmp))
+    listed = subprocess.run(
+        [sys.executable, str(site / "check.py"), "--list-checks"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp),
+    )
     assert "ram.comfortable" in listed.stdout and "reads os, ram" in listed.stdout
 
     facts = tmp / "facts.json"
-    facts.write_text(json.dumps({"schema": "invoke-check-facts/1", "ram": {"total_bytes": 16 * 10 ** 9}}),
-                     encoding="utf-8")
-    run = subprocess.run([sys.executable, str(site / "check.py"), "--facts", str(facts), "--json",
-                          "--only", "ram.total,ram.comfortable"], capture_output=True, text=True, timeout=120,
-                         cwd=str(tmp))
+    facts.write_text(
+        json.dumps({"schema": "invoke-check-facts/1", "ram": {"total_bytes": 16 * 10**9}}), encoding="utf-8"
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(site / "check.py"),
+            "--facts",
+            str(facts),
+            "--json",
+            "--only",
+            "ram.total,ram.comfortable",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp),
+    )
     report = json.loads(run.stdout)
     found = dict((item["id"], item) for item in report["findings"])
     assert found["ram.comfortable"]["status"] == "warn"

@@ -1,4 +1,5 @@
 """Every rule has its anchor; broken internal links and anchors fail the strict build."""
+
 import pytest
 
 from rules import load_releases
@@ -33,7 +34,7 @@ def test_the_home_page_links_every_requirement(built_site, rules):
     home = built_pages(built_site)["index.html"].text
     for rule in rules["rules"]:
         if rule.get("check") is False:
-            continue        # documentation only: the home page's table lists requirements
+            continue  # documentation only: the home page's table lists requirements
         target = rule["page"][:-3] + "/" if rule["page"] != "index.md" else ""
         assert 'href="%s#%s"' % (target, rule["id"]) in home, rule["id"]
 
@@ -47,5 +48,8 @@ def test_a_broken_link_or_anchor_fails_the_build(project_copy, tmp_path):
 
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "contains a link 'requirements.md#ram.totl', but the doc 'requirements.md' does not contain an anchor '#ram.totl'" in output
+    assert (
+        "contains a link 'requirements.md#ram.totl', but the doc 'requirements.md' does not contain an anchor '#ram.totl'"
+        in output
+    )
     assert "contains a link 'no-such-page.md', but the target is not found" in output

@@ -1,4 +1,5 @@
 """```mermaid flowcharts are drawn at build time: every node and edge, and nothing guessed."""
+
 import re
 
 import pytest
@@ -29,8 +30,10 @@ def test_the_svg_has_a_box_and_label_per_node_and_a_curve_per_edge():
     assert re.findall(r'class="diagram-label"[^>]*>([^<]*)<', svg) == ["rules", "file", "loader", "pages", "checks"]
     assert 'aria-label="Flowchart: rules file to loader; loader to pages; checks to pages"' in svg
     # Boxes of one column share a centre; the next column is to the right.
-    centres = [float(x) + float(w) / 2 for x, w in
-               re.findall(r'<rect class="diagram-node" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)]
+    centres = [
+        float(x) + float(w) / 2
+        for x, w in re.findall(r'<rect class="diagram-node" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    ]
     assert abs(centres[0] - centres[3]) < 0.5 and centres[0] < centres[1] < centres[2]
 
 
@@ -40,11 +43,14 @@ def test_top_down_flows_downwards():
     assert ys[0] < ys[1] < ys[2]
 
 
-@pytest.mark.parametrize("bad", [
-    "sequenceDiagram\n  a->>b: hi",
-    "flowchart LR\n  a -.-> b",
-    "flowchart LR\n  a --> b\n  b --> a",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "sequenceDiagram\n  a->>b: hi",
+        "flowchart LR\n  a -.-> b",
+        "flowchart LR\n  a --> b\n  b --> a",
+    ],
+)
 def test_what_it_cannot_draw_stops_the_build(bad):
     with pytest.raises(PluginError):
         render(bad)

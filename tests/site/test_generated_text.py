@@ -5,6 +5,7 @@
 - distributions go by the names people know, not os-release ids;
 - the home page's table holds requirements only, with their numbers.
 """
+
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -15,6 +16,7 @@ from tools.verify.html_scan import built_pages
 
 def html_pages(site_dir):
     return dict((name, page.text) for name, page in built_pages(site_dir).items())
+
 
 WORDS = re.compile(r"\s+")
 
@@ -85,7 +87,9 @@ def test_the_nvidia_smi_failure_table_shows_every_rule_value_whole(built_site, r
 def test_every_table_made_from_the_rules_matches_them(built_site, rules):
     pages = html_pages(built_site)
     # The home page's summary: one row per requirement (documentation-only rules are no requirement).
-    summary = next(table for table in tables(pages["index.html"]) if table and table[0] == ["Requirement", "What you need"])
+    summary = next(
+        table for table in tables(pages["index.html"]) if table and table[0] == ["Requirement", "What you need"]
+    )
     checked = [item for item in rules["rules"] if item.get("check", True)]
     assert [row[0] for row in summary[1:]] == [item["title"] for item in checked]
     needs = dict((row[0], row[1]) for row in summary[1:])
@@ -104,7 +108,8 @@ def test_every_table_made_from_the_rules_matches_them(built_site, rules):
         assert [row[: 1 + len(rules["backends"])] for row in vram[1:]] == [
             [family["name"] + (" (%s)" % ", ".join(family["aliases"]) if family.get("aliases") else "")]
             + [family["min_memory"].get(backend["id"], "-") for backend in rules["backends"]]
-            for family in rules["model_families"]]
+            for family in rules["model_families"]
+        ]
 
 
 def sentences(text):
@@ -129,7 +134,7 @@ def section(page_html, anchor):
     """The HTML from the heading with id `anchor` to the next heading of level 2 or 3."""
     start = page_html.index('id="%s"' % anchor)
     following = re.compile(r"<h[23]\b").search(page_html, start + 1)
-    return page_html[start:following.start() if following else len(page_html)]
+    return page_html[start : following.start() if following else len(page_html)]
 
 
 def test_a_requirement_says_its_values_and_its_check_once(built_site):
@@ -149,9 +154,18 @@ def test_distributions_go_by_the_names_people_know(built_site, rules):
     ids = [distro for manager in values["package_managers"].values() for distro in manager["distros"]]
     assert not [distro for distro in ids if distro not in names], "a distribution without a display name"
     text = plain(main_text(html_pages(built_site)["requirements/index.html"]))
-    for known in ("Linux Mint", "Pop!_OS", "KDE neon", "RHEL", "CentOS", "AlmaLinux", "EndeavourOS", "SLES",
-                  "openSUSE Tumbleweed", "Raspberry Pi OS"):
+    for known in (
+        "Linux Mint",
+        "Pop!_OS",
+        "KDE neon",
+        "RHEL",
+        "CentOS",
+        "AlmaLinux",
+        "EndeavourOS",
+        "SLES",
+        "openSUSE Tumbleweed",
+        "Raspberry Pi OS",
+    ):
         assert known in text, known
-    for raw_id in ("Linuxmint", "Pop,", "Neon", "Rhel", "Centos", "Almalinux", "Endeavouros", "Sles ",
-                   "Opensuse"):
+    for raw_id in ("Linuxmint", "Pop,", "Neon", "Rhel", "Centos", "Almalinux", "Endeavouros", "Sles ", "Opensuse"):
         assert raw_id not in text, raw_id

@@ -5,6 +5,7 @@ preloads, icons, images, frames, media, CSS url() and @import), then the
 scripts and stylesheets those pages load from the site. Links the reader
 clicks are fine.
 """
+
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,21 +15,35 @@ import yaml
 
 from tools.verify.html_scan import built_pages
 
-LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "shortcut",
-                "apple-touch-icon", "manifest", "mask-icon"}
+LOADING_RELS = {
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "manifest",
+    "mask-icon",
+}
 SRC_TAGS = {"script", "img", "iframe", "video", "audio", "source", "track", "embed", "input"}
 CSS_URL = re.compile(r"""@import\s+(?:url\()?\s*["']?([^"')\s;]+)|url\(\s*["']?([^"')]+)""")
 JS_URL = re.compile(r"""["'`](https?:)?//([a-z0-9.-]+\.[a-z]{2,})(/[^"'`\s]*)?["'`]""", re.I)
 LOADABLE = re.compile(r"\.(m?js|css|woff2?|ttf|otf|wasm|json|png|svg|jpe?g|gif|webp)(\?|#|$)", re.I)
-CDN_HOSTS = ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "esm.sh", "fonts.googleapis.com",
-             "fonts.gstatic.com", "api.github.com")
+CDN_HOSTS = (
+    "unpkg.com",
+    "cdn.jsdelivr.net",
+    "cdnjs.cloudflare.com",
+    "esm.sh",
+    "fonts.googleapis.com",
+    "fonts.gstatic.com",
+    "api.github.com",
+)
 
 # URLs in the theme's bundle that are never requested on this site, and why.
 NEVER_REQUESTED = {
-    "//unpkg.com/mermaid@11/dist/mermaid.min.js":
-        "used only for elements with the `mermaid` class: the build draws every diagram into SVG",
-    "//unpkg.com/resize-observer-polyfill":
-        "a polyfill fetched only by browsers without ResizeObserver (every supported browser has it)",
+    "//unpkg.com/mermaid@11/dist/mermaid.min.js": "used only for elements with the `mermaid` class: the build draws every diagram into SVG",
+    "//unpkg.com/resize-observer-polyfill": "a polyfill fetched only by browsers without ResizeObserver (every supported browser has it)",
     "//api.github.com/repos/${e}/${t}": "repository facts, fetched only when repo_url is set",
     "//api.github.com/users/${e}": "repository facts, fetched only when repo_url is set",
 }
@@ -76,8 +91,7 @@ def _is_third_party(url):
 
 def _css_urls(css):
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    return [first or second for first, second in CSS_URL.findall(css)
-            if not (first or second).startswith("data:")]
+    return [first or second for first, second in CSS_URL.findall(css) if not (first or second).startswith("data:")]
 
 
 def _js_loads(js):
@@ -128,8 +142,9 @@ def test_the_exceptions_stay_never_requested(built_site, project_root):
     config = yaml.load((project_root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert "repo_url" not in config, "repo_url makes the theme call api.github.com"
     pages = dict((name, page.text) for name, page in built_pages(built_site).items())
-    assert not [page for page, text in pages.items() if re.search(r'class="[^"]*mermaid', text)], \
+    assert not [page for page, text in pages.items() if re.search(r'class="[^"]*mermaid', text)], (
         "an element with the mermaid class makes the theme load the diagram library from unpkg.com"
+    )
 
 
 def test_diagrams_are_inline_svg_and_no_page_loads_a_diagram_library(built_site):
@@ -144,14 +159,17 @@ def test_a_planted_cdn_script_and_font_are_found(tmp_path):
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "extra.css").write_text(
         "/* https://example.org in a comment is fine */\n"
-        "@font-face { src: url(https://fonts.gstatic.com/s/roboto.woff2) }", encoding="utf-8")
+        "@font-face { src: url(https://fonts.gstatic.com/s/roboto.woff2) }",
+        encoding="utf-8",
+    )
     (tmp_path / "assets" / "app.js").write_text(
-        'var help = "https://example.org/help"; load("https://cdn.jsdelivr.net/npm/x/x.min.js");',
-        encoding="utf-8")
+        'var help = "https://example.org/help"; load("https://cdn.jsdelivr.net/npm/x/x.min.js");', encoding="utf-8"
+    )
     (tmp_path / "index.html").write_text(
         '<link rel="stylesheet" href="assets/extra.css"><script src="assets/app.js"></script>'
         '<img src="https://example.com/logo.png"><a href="https://example.org/">a link is fine</a>',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
     assert third_party_loads(tmp_path) == [
         "index.html loads /assets/app.js, which fetches //cdn.jsdelivr.net/npm/x/x.min.js",

@@ -1,4 +1,5 @@
 """The reference pages are whole: every report field has a meaning, and the CLI help fits its column."""
+
 import re
 
 from macros.reference import HELP_WIDTH, cli_help

@@ -1,4 +1,5 @@
 """One source: a changed rules file changes every page that shows the value."""
+
 import pytest
 
 from tools.site_build import build_site
@@ -7,13 +8,17 @@ from tools.verify.html_scan import built_pages
 RULES = "rules/requirements.yaml"
 NEW_FAMILY = "  - id: sd-3\n    name: SD 3\n    min_memory:\n      cuda: 10 GB\n      rocm: 12 GB\n      mps: 32 GB\n"
 # A family of the first release is in the later ones too: 5.6.0 states its AMD and Mac memory elsewhere.
-IN_5_6 = ("      - family: sd-3\n        source: 'the same change as every family of the release'\n"
-          "        set: {min_memory: {rocm: null, mps: null}}\n")
+IN_5_6 = (
+    "      - family: sd-3\n        source: 'the same change as every family of the release'\n"
+    "        set: {min_memory: {rocm: null, mps: null}}\n"
+)
 
 
 def _ram_minimums(pages):
-    return {name: [span.text for span in page.rule_values() if span.rule == "ram.total" and span.key == "min"]
-            for name, page in pages.items()}
+    return {
+        name: [span.text for span in page.rule_values() if span.rule == "ram.total" and span.key == "min"]
+        for name, page in pages.items()
+    }
 
 
 @pytest.mark.slow
@@ -24,7 +29,9 @@ def test_changed_rules_change_every_page(project_copy, built_site, tmp_path):
 
     project_copy.replace(RULES, "      min: 12 GB\n", "      min: 16 GB\n")
     project_copy.replace(RULES, "\nrules:\n", "\n" + NEW_FAMILY + "\nrules:\n")
-    project_copy.replace(RULES, "    changes:\n      - family: sd-1.5\n", "    changes:\n" + IN_5_6 + "      - family: sd-1.5\n")
+    project_copy.replace(
+        RULES, "    changes:\n      - family: sd-1.5\n", "    changes:\n" + IN_5_6 + "      - family: sd-1.5\n"
+    )
     result = build_site(project_copy.root, tmp_path / "site")
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -12,8 +12,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-PAGES = ["", "requirements/", "installer/", "check/", "reference/cli/", "reference/report/", "releases/changes/",
-         "releases/5.6.0/", "releases/6.13.8/"]
+PAGES = [
+    "",
+    "requirements/",
+    "installer/",
+    "check/",
+    "reference/cli/",
+    "reference/report/",
+    "releases/changes/",
+    "releases/5.6.0/",
+    "releases/6.13.8/",
+]
 SCHEMES = ["light", "dark"]
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 # WCAG 2.x A and AA plus axe's best practices (landmarks, headings, region).

@@ -10,9 +10,10 @@ Two ways in:
 report as text and as Markdown, and whether it ran. A rules change that flips
 verdicts is information, not a failure; a report that cannot run (an unknown
 ref or release, rules at the base this loader cannot read) is. With no ref
-asked for and no git history to find one in (a copy of the tree), the report
-says so in one line and is not a failure either, except under CI=true, where
-it means the job did not fetch the history.
+asked for, a tree that is not a git checkout (an exported copy) says so in one
+line and is not a failure; a checkout with no history to find a base in is
+not a failure either, except under CI=true, where it means the job did not
+fetch the history.
 """
 
 import os
@@ -33,6 +34,10 @@ Outcome = namedtuple("Outcome", "text markdown ran impact")
 
 class ImpactError(Exception):
     """Why the report cannot run, in one sentence."""
+
+
+class NotACheckout(ImpactError):
+    """The tree is not a git checkout: there is no history to take a base from."""
 
 
 # --- the machines -------------------------------------------------------------------------------
@@ -90,7 +95,7 @@ def default_base(project_root, environ=None):
     try:
         _commit(project_root, "HEAD")
     except ImpactError as exc:
-        raise ImpactError("this tree is not a git checkout with a commit (%s)" % exc)
+        raise NotACheckout("this tree is not a git checkout with a commit (%s)" % exc)
     candidates = []
     if environ.get("GITHUB_BASE_REF"):
         candidates.append("origin/" + environ["GITHUB_BASE_REF"])
@@ -205,7 +210,8 @@ def report(project_root, base=None, releases=None, machines=None, environ=None):
                 try:
                     commit, how = default_base(project_root, environ)
                 except ImpactError as exc:
-                    if (os.environ if environ is None else environ).get("CI") == "true":
+                    in_ci = (os.environ if environ is None else environ).get("CI") == "true"
+                    if in_ci and not isinstance(exc, NotACheckout):
                         raise ImpactError("%s; under CI=true the job must fetch the history (fetch-depth: 0)" % exc)
                     return _not_run("%s, so there is no base to compare the rules with" % exc)
             else:

@@ -152,19 +152,8 @@ def _start(args, env):
     return _Grouped(args, env)
 
 
-class _Grouped(object):
-    """The tool in a session of its own; the group is killed on stop (POSIX without /proc)."""
-
-    def __init__(self, args, env):
-        self.process = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            start_new_session=True,
-        )
-        self.streams = (self.process.stdout, self.process.stderr)
+class PopenJob(object):
+    """What a tool started as one Popen answers; subclasses start it and say how its tree is killed."""
 
     def poll(self):
         return self.process.poll()
@@ -181,15 +170,33 @@ class _Grouped(object):
     def returncode(self):
         return self.process.returncode
 
+    def kill_tool(self):
+        try:
+            self.process.kill()
+        except OSError:
+            pass
+
+
+class _Grouped(PopenJob):
+    """The tool in a session of its own; the group is killed on stop (POSIX without /proc)."""
+
+    def __init__(self, args, env):
+        self.process = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        self.streams = (self.process.stdout, self.process.stderr)
+
     def kill(self):
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except OSError:
             pass
-        try:
-            self.process.kill()
-        except OSError:
-            pass
+        self.kill_tool()
 
     def stop(self):
         # The group goes even when the tool itself has exited: its children may not have.

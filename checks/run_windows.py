@@ -5,10 +5,10 @@ Imported by checks/run.py on Windows only: other systems never compile it.
 
 import subprocess
 
-from .run import STOP_WAIT, _close
+from .run import STOP_WAIT, PopenJob, _close
 
 
-class Job(object):
+class Job(PopenJob):
     """The tool in a Windows job object that kills the whole tree when it is closed."""
 
     def __init__(self, args, env):
@@ -27,21 +27,6 @@ class Job(object):
         except Exception:
             self.job = None  # no job object: the tool alone is killed on stop
 
-    def poll(self):
-        return self.process.poll()
-
-    def wait(self, seconds):
-        try:
-            self.process.wait(seconds)
-        except subprocess.TimeoutExpired:
-            pass
-
-    def launch_error(self):
-        return None
-
-    def returncode(self):
-        return self.process.returncode
-
     def kill(self):
         if self.job is not None:
             try:
@@ -50,10 +35,7 @@ class Job(object):
                 ctypes.windll.kernel32.TerminateJobObject(self.job, 1)
             except Exception:
                 pass
-        try:
-            self.process.kill()
-        except OSError:
-            pass
+        self.kill_tool()
 
     def stop(self):
         if self.process.poll() is None:

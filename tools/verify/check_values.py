@@ -133,10 +133,7 @@ def _section_problems(project, pages, rule):
         [r"rule_heading\(\s*[\"']%s[\"']" % rule_id.replace(".", r"\."), r"#%s\b" % rule_id.replace(".", r"\.")],
     )
     problems = []
-    for value in requirement_values(project.rules):
-        if value.rule != rule_id or value.kind not in REQUIRED_KINDS or _covered(value.key, value.family, present):
-            continue
-        label = "%s%s" % ("%s." % value.family if value.family else "", value.key)
+    for label, value in _missing_values(project.rules, rule_id, present):
         problems.append(
             problem(
                 CHECK,
@@ -147,6 +144,14 @@ def _section_problems(project, pages, rule):
             )
         )
     return problems
+
+
+def _missing_values(rules, rule_id, present):
+    """(label, value) of each size or version of `rule_id` that the section's `present` (key, family) lack."""
+    for value in requirement_values(rules):
+        if value.rule != rule_id or value.kind not in REQUIRED_KINDS or _covered(value.key, value.family, present):
+            continue
+        yield "%s%s" % ("%s." % value.family if value.family else "", value.key), value
 
 
 def _release_section_problems(project, pages, version, rules, rule):
@@ -170,10 +175,7 @@ def _release_section_problems(project, pages, version, rules, rule):
         ]
     present = [(item.key, item.family) for item in section if hasattr(item, "key")]
     problems = []
-    for value in requirement_values(rules):
-        if value.rule != rule_id or value.kind not in REQUIRED_KINDS or _covered(value.key, value.family, present):
-            continue
-        label = "%s%s" % ("%s." % value.family if value.family else "", value.key)
+    for label, value in _missing_values(rules, rule_id, present):
         problems.append(
             problem(
                 CHECK,

@@ -153,7 +153,13 @@ def _start(args, env):
 
 
 class PopenJob(object):
-    """What a tool started as one Popen answers; subclasses start it and say how its tree is killed."""
+    """A tool started as one Popen, its output piped; subclasses say how it is started and its tree killed."""
+
+    def __init__(self, args, env, **how):
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, **how
+        )
+        self.streams = (self.process.stdout, self.process.stderr)
 
     def poll(self):
         return self.process.poll()
@@ -181,15 +187,7 @@ class _Grouped(PopenJob):
     """The tool in a session of its own; the group is killed on stop (POSIX without /proc)."""
 
     def __init__(self, args, env):
-        self.process = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            start_new_session=True,
-        )
-        self.streams = (self.process.stdout, self.process.stderr)
+        PopenJob.__init__(self, args, env, start_new_session=True)
 
     def kill(self):
         try:

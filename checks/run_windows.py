@@ -12,15 +12,7 @@ class Job(PopenJob):
     """The tool in a Windows job object that kills the whole tree when it is closed."""
 
     def __init__(self, args, env):
-        self.process = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0),
-        )
-        self.streams = (self.process.stdout, self.process.stderr)
+        PopenJob.__init__(self, args, env, creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
         self.job = None
         try:
             self.job = windows_job(self.process)

@@ -20,7 +20,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from macros.release_pages import release_page_path  # noqa: E402
+from checks.site_links import release_page_path  # noqa: E402
 
 RULES_PATH = PROJECT_ROOT / "rules" / "requirements.yaml"
 NAV_SECTION = "Releases"

@@ -18,7 +18,7 @@ import html
 import posixpath
 import re
 
-from checks.site_links import release_page_path  # noqa: F401  (the release pages' paths, used here and by the navigation hook)
+from checks.site_links import release_page_path
 from rules import join_words
 
 from . import release_changes

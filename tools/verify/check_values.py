@@ -156,7 +156,7 @@ def _missing_values(rules, rule_id, present):
 
 def _release_section_problems(project, pages, version, rules, rule):
     """A later release's rule on that release's page: its anchor, and its sizes and versions in its section."""
-    from macros.release_pages import release_page_path
+    from checks.site_links import release_page_path
 
     rule_id = rule["id"]
     page_name = project.release_page_name(version)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from mkdocs.config import load_config
 
-from macros.release_pages import release_page_path
+from checks.site_links import release_page_path
 from rules import load_releases
 
 ROOT = Path(__file__).resolve().parent.parent.parent
